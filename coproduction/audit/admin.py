@@ -1,0 +1,22 @@
+from django.contrib import admin
+
+from coproduction.audit.models import AuditEvent
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the trail is append-only in the database and here."""
+
+    list_display = ("at", "actor", "action", "subject_type", "subject_id", "subject_user")
+    list_filter = ("action",)
+    date_hierarchy = "at"
+    list_select_related = ("actor", "subject_user")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,59 @@
+"""Database guarantees that the ORM cannot give: tables whose rows never change.
+
+`append_only(table)` is a migration operation that installs triggers refusing
+UPDATE and DELETE on PostgreSQL and on SQLite, so not even a bug or a shell
+session with the ORM can rewrite the audit trail or the consent ledger.
+"""
+
+from __future__ import annotations
+
+from django.db import migrations
+
+_PG_FUNCTION = """
+CREATE OR REPLACE FUNCTION hearth_refuse_change() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'hearth: % is append-only; rows cannot be %d', TG_TABLE_NAME, lower(TG_OP);
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+
+def trigger_sql(vendor: str, table: str) -> tuple[list[str], list[str]]:
+    """The (create, drop) statements that make `table` append-only on `vendor`."""
+    if vendor == "postgresql":
+        name = f"{table}_append_only"
+        create = [
+            _PG_FUNCTION,
+            f"CREATE TRIGGER {name} BEFORE UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION hearth_refuse_change();",
+        ]
+        return create, [f"DROP TRIGGER IF EXISTS {name} ON {table};"]
+    if vendor == "sqlite":
+        create, drop = [], []
+        for op in ("UPDATE", "DELETE"):
+            name = f"{table}_no_{op.lower()}"
+            create.append(
+                f"CREATE TRIGGER {name} BEFORE {op} ON {table} BEGIN "
+                f"SELECT RAISE(ABORT, 'hearth: {table} is append-only'); END;"
+            )
+            drop.append(f"DROP TRIGGER IF EXISTS {name};")
+        return create, drop
+    raise NotImplementedError(f"append-only tables are not supported on {vendor}")
+
+
+APPEND_ONLY_TABLES: list[str] = []
+
+
+def append_only(table: str) -> migrations.RunPython:
+    """A migration operation installing (and on reverse, removing) the triggers."""
+    APPEND_ONLY_TABLES.append(table)
+
+    def forwards(apps, schema_editor):
+        for statement in trigger_sql(schema_editor.connection.vendor, table)[0]:
+            schema_editor.execute(statement)
+
+    def backwards(apps, schema_editor):
+        for statement in trigger_sql(schema_editor.connection.vendor, table)[1]:
+            schema_editor.execute(statement)
+
+    return migrations.RunPython(forwards, backwards, elidable=False)

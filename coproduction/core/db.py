@@ -41,12 +41,8 @@ def trigger_sql(vendor: str, table: str) -> tuple[list[str], list[str]]:
     raise NotImplementedError(f"append-only tables are not supported on {vendor}")
 
 
-APPEND_ONLY_TABLES: list[str] = []
-
-
 def append_only(table: str) -> migrations.RunPython:
     """A migration operation installing (and on reverse, removing) the triggers."""
-    APPEND_ONLY_TABLES.append(table)
 
     def forwards(apps, schema_editor):
         for statement in trigger_sql(schema_editor.connection.vendor, table)[0]:

@@ -1,0 +1,102 @@
+"""Shared fixtures: personas from PEOPLE.md, service requirements, test-only plumbing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.core.cache import cache
+from django.db.backends.sqlite3.operations import DatabaseOperations
+
+from tests.factories import StaffFactory, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+REQUIRE_SERVICES = os.environ.get("HEARTH_REQUIRE_SERVICES") == "1"
+
+
+def need(available: bool, what: str) -> None:
+    """Skip a test whose service is missing, or fail it when CI requires every service."""
+    if available:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{what} is required (HEARTH_REQUIRE_SERVICES=1) but not available")
+    pytest.skip(f"{what} is not available")
+
+
+def answers(url: str, default_port: int) -> bool:
+    """Whether something listens at the host and port of `url`."""
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname, parsed.port or default_port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def chromium_available() -> bool:
+    return os.path.exists(CHROMIUM)
+
+
+# pytest-django empties tables between transactional tests with DELETE on SQLite,
+# which the append-only triggers rightly refuse. For the test run only, lift the
+# triggers around the flush and put them back unchanged; PostgreSQL uses TRUNCATE,
+# which row triggers do not see.
+_sqlite_sql_flush = DatabaseOperations.sql_flush
+
+
+def _sql_flush_keeping_triggers(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+    statements = _sqlite_sql_flush(
+        self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+    )
+    with self.connection.cursor() as cursor:
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        triggers = cursor.fetchall()
+    drops = [f'DROP TRIGGER "{name}";' for name, _ in triggers]
+    creates = [sql + ";" for _, sql in triggers]
+    return drops + list(statements) + creates
+
+
+DatabaseOperations.sql_flush = _sql_flush_keeping_triggers
+
+
+_DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(request, settings):
+    """Cheap password hashing, and rate-limit counters that start at zero in every test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    uses_db = request.node.get_closest_marker("django_db") or _DB_FIXTURES & set(
+        request.fixturenames
+    )
+    if uses_db:
+        cache.clear()
+    yield
+
+
+@pytest.fixture
+def sam(db):
+    """A member; signs in by code, tells nobody her story."""
+    return UserFactory(username="sam", first_name="Sam", email="sam@example.org")
+
+
+@pytest.fixture
+def maria(db):
+    """Another member of the same group."""
+    return UserFactory(username="maria", first_name="Maria", email="maria@example.org")
+
+
+@pytest.fixture
+def helen(db):
+    """Dr Helen Ward: facilitator, GP and researcher."""
+    return StaffFactory(
+        username="helen", first_name="Helen", last_name="Ward", email="helen.ward@example.org"
+    )

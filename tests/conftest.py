@@ -74,10 +74,15 @@ _DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequen
 def _fast_and_isolated(request, settings):
     """Cheap password hashing, and rate-limit counters that start at zero in every test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    uses_db = request.node.get_closest_marker("django_db") or _DB_FIXTURES & set(
-        request.fixturenames
-    )
-    if uses_db:
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    if marker or _DB_FIXTURES & names:
+        transactional = (marker and marker.kwargs.get("transaction")) or names & {
+            "transactional_db",
+            "live_server",
+        }
+        # The database cache needs database access, which pytest-django grants lazily.
+        request.getfixturevalue("transactional_db" if transactional else "db")
         cache.clear()
     yield
 

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from coproduction.crypto.fields import EncryptedTextField
+
 
 class Organisation(models.Model):
     """A partner in the work: a charity, a university or a GP practice."""
@@ -82,3 +84,21 @@ class Membership(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+
+class SupportPlan(models.Model):
+    """Her own plan, in her words: what helps, signs she wants others to know, and what
+    she would like facilitators to do or not do. Encrypted at rest; who may read it is
+    hers to choose, and every read is audited."""
+
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="support_plan"
+    )
+    what_helps = EncryptedTextField(blank=True)
+    signs_to_notice = EncryptedTextField(blank=True)
+    please_do = EncryptedTextField(blank=True)
+    please_do_not = EncryptedTextField(blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Support plan #{self.pk}"

@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 import pytest
 from django.core.cache import cache
-from django.db.backends.sqlite3.operations import DatabaseOperations
+from django.db.backends.sqlite3.base import DatabaseOperations
 
 from tests.factories import StaffFactory, UserFactory
 

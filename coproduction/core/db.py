@@ -46,10 +46,10 @@ def append_only(table: str) -> migrations.RunPython:
 
     def forwards(apps, schema_editor):
         for statement in trigger_sql(schema_editor.connection.vendor, table)[0]:
-            schema_editor.execute(statement)
+            schema_editor.execute(statement, params=None)
 
     def backwards(apps, schema_editor):
         for statement in trigger_sql(schema_editor.connection.vendor, table)[1]:
-            schema_editor.execute(statement)
+            schema_editor.execute(statement, params=None)
 
     return migrations.RunPython(forwards, backwards, elidable=False)

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.http import urlencode
 
 
 class NoStoreMiddleware:
@@ -88,6 +88,8 @@ class RequireStaffMFAMiddleware:
             records = get_authentication_records(request, user)
             if not any(record.get("method") == "mfa" for record in records):
                 return redirect(
-                    reverse("mfa_reauthenticate") + "?" + urlencode({"next": request.get_full_path()})
+                    reverse("mfa_reauthenticate")
+                    + "?"
+                    + urlencode({"next": request.get_full_path()})
                 )
         return self.get_response(request)

@@ -76,6 +76,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        self._user(SUPERUSER)
         accounts = [self._account(SUPERUSER, group_name="")]
         for org_name, spec in GROUPS.items():
             organisation, _ = Organisation.objects.get_or_create(
@@ -137,7 +138,7 @@ class Command(BaseCommand):
         }
 
     def _print(self, accounts: list[dict], path) -> None:
-        self.stdout.write("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for account in accounts:
             login = account["email"] or f"username {account['username']}"
             self.stdout.write(f"  {account['role']:<15} {login:<28} {account['group']}")

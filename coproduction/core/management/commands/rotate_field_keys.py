@@ -9,7 +9,9 @@ from coproduction.crypto.fields import EncryptedTextField
 def encrypted_fields():
     """Every (model, [field names]) that holds encrypted text."""
     for model in apps.get_models():
-        names = [f.attname for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+        names = [
+            f.attname for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)
+        ]
         if names:
             yield model, names
 

@@ -78,7 +78,9 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", SECURE_HSTS_SECONDS >= 31536000)
-SECURE_REFERRER_POLICY = "no-referrer"
+# same-origin, not no-referrer: under no-referrer browsers send "Origin: null" with
+# every form, which Django's CSRF check rightly refuses. Other sites still learn nothing.
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
@@ -148,12 +150,16 @@ TEMPLATES = [
 
 # --- data ------------------------------------------------------------------
 
+# With debug off nothing falls back to a checkout's embedded services: a missing
+# variable stops start-up rather than quietly using a file in one container.
 DATABASE_URL = env_url(
     "DATABASE_URL",
-    f"sqlite:///{VAR_DIR / 'hearth.sqlite3'}",
+    f"sqlite:///{VAR_DIR / 'hearth.sqlite3'}" if DEBUG else env_str("DATABASE_URL"),
     schemes={"sqlite", "postgres", "postgresql", "pgsql"},
 )
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and beat write at once: WAL lets readers run beside the writer,
     # IMMEDIATE takes the write lock up front so a transaction never fails half-way
@@ -190,7 +196,9 @@ else:
 # --- Celery ----------------------------------------------------------------
 
 CELERY_BROKER_URL = env_url(
-    "CELERY_BROKER_URL", "filesystem://", schemes={"filesystem", "redis", "rediss"}
+    "CELERY_BROKER_URL",
+    "filesystem://" if DEBUG else env_str("CELERY_BROKER_URL"),
+    schemes={"filesystem", "redis", "rediss"},
 )
 CELERY_DIR = Path(env_str("HEARTH_CELERY_DIR", str(VAR_DIR / "celery")))
 if CELERY_BROKER_URL.startswith("filesystem"):

@@ -161,3 +161,22 @@ def test_sign_out_is_a_post(client, sam):
     assert f'method="post" action="{reverse("account_logout")}"' in html
     client.post(reverse("account_logout"))
     assert "_auth_user_id" not in client.session
+
+
+def test_forms_posted_by_a_real_browser_pass_the_origin_check(db, settings):
+    from django.test import Client
+
+    from tests.factories import PASSWORD, UserFactory
+
+    UserFactory(username="lou", email="lou@example.org")
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get(reverse("account_login"))
+    assert page["Referrer-Policy"] == "same-origin"
+    assert '<meta name="referrer" content="same-origin">' in page.content.decode()
+    token = page.cookies["csrftoken"].value
+    response = browser.post(
+        reverse("account_login"),
+        {"login": "lou", "password": PASSWORD, "csrfmiddlewaretoken": token},
+        HTTP_ORIGIN="http://testserver",
+    )
+    assert response.status_code == 302

@@ -55,6 +55,8 @@ SETUP = "import django; django.setup(); from django.conf import settings; "
         ({"HEARTH_FIELD_KEYS": None}, "HEARTH_FIELD_KEYS"),
         ({"HEARTH_FIELD_KEYS": "not-a-key"}, "HEARTH_FIELD_KEYS"),
         ({"DJANGO_ALLOWED_HOSTS": None}, "DJANGO_ALLOWED_HOSTS"),
+        ({"DATABASE_URL": None}, "DATABASE_URL"),
+        ({"CELERY_BROKER_URL": None}, "CELERY_BROKER_URL"),
         ({"DATABASE_URL": "mysql://db/hearth"}, "DATABASE_URL"),
         ({"CELERY_BROKER_URL": "amqp://guest@rabbit//"}, "CELERY_BROKER_URL"),
         ({"DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG"),

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.bootstrap
+from celery.schedules import crontab
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
@@ -143,6 +144,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "coproduction.core.context_processors.hearth",
+                "groups.context_processors.member_nav",
             ],
         },
     },
@@ -224,6 +226,10 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "coproduction.core.tasks.heartbeat", "schedule": 60.0},
+    "return-stepped-back-members": {
+        "task": "groups.tasks.return_stepped_back_members",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
 
 # --- e-mail ----------------------------------------------------------------

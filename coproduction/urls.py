@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from coproduction.core import views
+from groups.views import member as member_views
+from groups.views import staff as staff_views
 
 # The admin signs in through allauth, so its login gets rate limits and MFA too.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -11,11 +13,12 @@ admin.site.site_title = "Hearth administration"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("my/", views.member_home, name="member_home"),
-    path("staff/", views.staff_home, name="staff_home"),
+    path("my/", member_views.home, name="member_home"),
+    path("staff/", staff_views.home, name="staff_home"),
     path("exit/", views.exit_this_page, name="exit"),
     path("leaving-quickly/", views.exit_explained, name="exit_explained"),
     path("healthz/", views.healthz, name="healthz"),
+    path("", include("groups.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -28,11 +32,25 @@ class CoproGroup(models.Model):
     """A co-production group. Members see `member_facing_name`, which can be as
     plain as "Tuesday group", so the portal never names the project to an onlooker."""
 
+    class TrainingPolicy(models.TextChoices):
+        WARN = "warn", "Warn when a facilitator's training is not current"
+        BLOCK = "block", "Do not let a facilitator without current training run a session"
+
     name = models.CharField("internal name", max_length=200)
     member_facing_name = models.CharField(
         max_length=100, help_text="What members see. Keep it neutral: no health or charity words."
     )
     organisations = models.ManyToManyField(Organisation, related_name="groups")
+    training_policy = models.CharField(
+        max_length=10, choices=TrainingPolicy.choices, default=TrainingPolicy.WARN
+    )
+    safeguarding_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -40,6 +58,18 @@ class CoproGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class MembershipQuerySet(models.QuerySet):
+    def members(self) -> MembershipQuerySet:
+        return self.filter(role=Membership.Role.MEMBER)
+
+    def staff(self) -> MembershipQuerySet:
+        return self.exclude(role=Membership.Role.MEMBER)
+
+    def current(self) -> MembershipQuerySet:
+        """Everyone still in the group, stepped back or not."""
+        return self.filter(status__in=[Membership.Status.ACTIVE, Membership.Status.STEPPED_BACK])
 
 
 class Membership(models.Model):
@@ -56,12 +86,24 @@ class Membership(models.Model):
         STEPPED_BACK = "stepped_back", "Stepped back"
         LEFT = "left", "Left"
 
+    class LeaveChoice(models.TextChoices):
+        KEEP = "keep", "Keep my information"
+        ERASE = "erase", "Erase my information"
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     group = models.ForeignKey(CoproGroup, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.INVITED)
+    support_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supported_memberships",
+        help_text="Her named support worker, who may see what she allows.",
+    )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -70,6 +112,15 @@ class Membership(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now)
+    joined_at = models.DateTimeField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    stepped_back_until = models.DateField(null=True, blank=True)
+    keep_session_changes_while_away = models.BooleanField(
+        default=False, help_text="While stepped back, still hear when a session changes."
+    )
+    leave_choice = models.CharField(max_length=10, choices=LeaveChoice.choices, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -77,6 +128,7 @@ class Membership(models.Model):
                 fields=["user", "group", "role"], name="groups_membership_one_role_each"
             )
         ]
+        indexes = [models.Index(fields=["group", "role", "status"])]
 
     def __str__(self) -> str:
         return f"{self.user} – {self.group} ({self.get_role_display()})"
@@ -85,11 +137,154 @@ class Membership(models.Model):
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
 
+    @property
+    def is_stepped_back(self) -> bool:
+        return self.status == self.Status.STEPPED_BACK
+
+
+class Profile(models.Model):
+    """How she would like to be known. Only the name is needed; nothing asks her story."""
+
+    class AccessNeed(models.TextChoices):
+        INTERPRETER = "interpreter", "An interpreter"
+        STEP_FREE = "step_free", "Step-free access"
+        QUIET_ROOM = "quiet_room", "A quiet room to take a break"
+        LARGE_PRINT = "large_print", "Large print"
+        BREAKS = "breaks", "Regular breaks"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    preferred_name = models.CharField("the name you want to be called", max_length=60)
+    pronouns = models.CharField(max_length=40, blank=True)
+    access_needs = models.JSONField(default=list, blank=True)
+    access_needs_other = EncryptedTextField(blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.preferred_name
+
+    def get_access_needs_display(self) -> list[str]:
+        labels = dict(self.AccessNeed.choices)
+        shown = [labels[code] for code in self.access_needs if code in labels]
+        if self.access_needs_other:
+            shown.append(self.access_needs_other)
+        return shown
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "Text message"
+    CALL = "call", "Phone call"
+    SUPPORT_WORKER = "support_worker", "Through my support worker"
+
+
+WEEKDAYS = [
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+]
+
+
+def _default_confirm_by() -> dt.date:
+    return timezone.localdate() + dt.timedelta(days=90)
+
+
+class SafeContactProfile(models.Model):
+    """How, when and in what words she may be contacted. Enforced by `groups.contact`.
+
+    Starts at the most private: no channel at all ("I'll get in touch"), no voicemail,
+    no mention of the group.
+    """
+
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="safe_contact"
+    )
+    channels = models.JSONField(default=list, blank=True)
+    phone = EncryptedTextField(blank=True)
+    safe_days = models.JSONField(default=list, blank=True)
+    safe_from = models.TimeField(default=dt.time(10, 0))
+    safe_until = models.TimeField(default=dt.time(16, 0))
+    time_zone = models.CharField(max_length=64, default="Europe/London")
+    voicemail_ok = models.BooleanField(default=False)
+    sender_name = models.CharField(max_length=40, blank=True)
+    may_mention_group = models.BooleanField(default=False)
+    reply_word = models.CharField(max_length=80, blank=True)
+    confirm_every_days = models.PositiveSmallIntegerField(default=90)
+    confirmed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Safe contact #{self.pk}"
+
+    @property
+    def confirm_by(self) -> dt.date:
+        return timezone.localdate(self.confirmed_at) + dt.timedelta(days=self.confirm_every_days)
+
+    @property
+    def needs_confirming(self) -> bool:
+        return timezone.localdate() >= self.confirm_by
+
+    @property
+    def i_will_get_in_touch(self) -> bool:
+        return not self.channels
+
+    def get_channels_display(self) -> list[str]:
+        labels = dict(Channel.choices)
+        return [labels[c] for c in self.channels if c in labels]
+
+    def get_safe_days_display(self) -> list[str]:
+        labels = dict(WEEKDAYS)
+        return [labels[d] for d in sorted(self.safe_days) if d in labels]
+
+
+class SupportContact(models.Model):
+    """Someone she may be put in touch with, and on what terms she chose."""
+
+    class Kind(models.TextChoices):
+        SUPPORT_WORKER = "support_worker", "My support worker"
+        SAFEGUARDING_LEAD = "safeguarding_lead", "The group's safeguarding lead"
+        TRUSTED_PERSON = "trusted_person", "Someone I trust"
+        HELPLINE = "helpline", "A helpline"
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="support_contacts"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    staff_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    name = models.CharField(max_length=80, blank=True)
+    channel = models.CharField(max_length=20, choices=Channel.choices, blank=True)
+    contact_detail = EncryptedTextField(blank=True)
+    contact_if_i_ask = models.BooleanField(default=True)
+    contact_if_worried = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.staff_user_id and not self.name:
+            return self.staff_user.get_full_name() or self.staff_user.username
+        return self.name or self.get_kind_display()
+
 
 class SupportPlan(models.Model):
     """Her own plan, in her words: what helps, signs she wants others to know, and what
     she would like facilitators to do or not do. Encrypted at rest; who may read it is
-    hers to choose, and every read is audited."""
+    hers to choose (`readers`), and every read by someone else is audited."""
 
     member = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="support_plan"
@@ -98,7 +293,167 @@ class SupportPlan(models.Model):
     signs_to_notice = EncryptedTextField(blank=True)
     please_do = EncryptedTextField(blank=True)
     please_do_not = EncryptedTextField(blank=True)
+    readers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="readable_support_plans"
+    )
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return f"Support plan #{self.pk}"
+
+    @property
+    def is_empty(self) -> bool:
+        return not any((self.what_helps, self.signs_to_notice, self.please_do, self.please_do_not))
+
+
+class TrainingQuerySet(models.QuerySet):
+    def current(self, on: dt.date | None = None) -> TrainingQuerySet:
+        on = on or timezone.localdate()
+        return self.filter(completed_on__lte=on).filter(
+            models.Q(expires_on__isnull=True) | models.Q(expires_on__gte=on)
+        )
+
+
+class Training(models.Model):
+    """A facilitator's or support worker's training record (rule 11)."""
+
+    class Kind(models.TextChoices):
+        TRAUMA_INFORMED = "trauma_informed", "Trauma-informed practice"
+        SAFEGUARDING = "safeguarding", "Safeguarding adults and children"
+        FACILITATION = "facilitation", "Facilitation and power dynamics"
+
+    REQUIRED_TO_FACILITATE = frozenset(Kind.values)
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="training_records"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    completed_on = models.DateField()
+    expires_on = models.DateField(null=True, blank=True)
+    provider = models.CharField(max_length=120, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = TrainingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "-completed_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "kind", "completed_on"], name="groups_training_once_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.completed_on})"
+
+    def is_current(self, on: dt.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.completed_on <= on and (self.expires_on is None or self.expires_on >= on)
+
+
+class AgreementVersion(models.Model):
+    """One version of the group agreement (standards of behaviour), written with members."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    group = models.ForeignKey(CoproGroup, on_delete=models.CASCADE, related_name="agreements")
+    number = models.PositiveIntegerField()
+    text = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "number"], name="groups_agreement_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"Agreement v{self.number}"
+
+
+class AgreementComment(models.Model):
+    """A member's comment on, or proposed change to, a draft or the current agreement."""
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", "A comment"
+        PROPOSAL = "proposal", "A change I'd like"
+
+    version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COMMENT)
+    text = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on v{self.version_id}"
+
+
+class AgreementResponse(models.Model):
+    """Her answer to one published version: agree, or what she disagrees with."""
+
+    version = models.ForeignKey(
+        AgreementVersion, on_delete=models.CASCADE, related_name="responses"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agreement_responses"
+    )
+    agrees = models.BooleanField()
+    disagreement = models.TextField(max_length=2000, blank=True)
+    responded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "member"], name="groups_one_response_each")
+        ]
+
+    def __str__(self) -> str:
+        return "Agrees" if self.agrees else "Disagrees"
+
+
+class Invitation(models.Model):
+    """A single-use, expiring link to join a group. Only a hash of the token is kept."""
+
+    group = models.ForeignKey(CoproGroup, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    email = models.EmailField(blank=True)
+    phone = EncryptedTextField(blank=True)
+    support_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    membership = models.OneToOneField(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitation"
+    )
+
+    def __str__(self) -> str:
+        return f"Invitation #{self.pk} to {self.group}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.accepted_at is None and timezone.now() < self.expires_at

@@ -4,8 +4,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -21,24 +19,6 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect(settings.LOGIN_URL)
     return redirect("member_home" if request.user.is_member else "staff_home")
-
-
-@require_safe
-@login_required
-def member_home(request: HttpRequest) -> HttpResponse:
-    """The member portal's first page."""
-    if not request.user.is_member:
-        raise PermissionDenied
-    return render(request, "core/member_home.html")
-
-
-@require_safe
-@login_required
-def staff_home(request: HttpRequest) -> HttpResponse:
-    """The first page for facilitators, support workers and partner admins."""
-    if request.user.is_member:
-        raise PermissionDenied
-    return render(request, "core/staff_home.html")
 
 
 @require_GET

@@ -95,3 +95,55 @@ def test_demo_member_can_sign_in_by_password(client, db):
     )
     assert response.status_code == 302
     assert client.get("/", follow=True).redirect_chain[-1][0] == "/my/"
+
+
+def test_the_moments_of_people_md_are_ready(db):
+    import datetime as dt
+
+    from groups.contact import may_contact
+    from groups.models import AgreementVersion, SupportPlan
+    from groups.services import missing_training
+
+    seed()
+    sam = User.objects.get(username="sam")
+    saturday = dt.datetime(2026, 11, 28, 11, tzinfo=dt.UTC)
+    decision = may_contact(sam, channel="sms", at=saturday)
+    assert decision.should_wait and decision.next_window.weekday() == 1
+    assert sam.safe_contact.sender_name == "Jo"
+    plan = SupportPlan.objects.get(member=sam)
+    assert [r.username for r in plan.readers.all()] == ["dee"]
+    precious = User.objects.get(username="precious")
+    assert precious.safe_contact.channels == ["support_worker"]
+    assert precious.memberships.get().support_worker.username == "dee"
+    jade = User.objects.get(username="jade").memberships.get()
+    assert jade.is_stepped_back and jade.stepped_back_until.day == 1
+    amira = User.objects.get(username="amira")
+    helen = User.objects.get(username="helen")
+    lacking = missing_training([amira.pk, helen.pk])
+    assert lacking == {amira.pk: {"safeguarding"}, helen.pk: set()}
+    tuesday = helen.memberships.get().group
+    published = tuesday.agreements.get(status=AgreementVersion.Status.PUBLISHED)
+    assert published.responses.filter(agrees=True).count() == 3
+    assert tuesday.agreements.get(number=2).comments.get().author.username == "lou"
+
+
+def test_running_twice_adds_no_groups_data(db):
+    from groups.models import (
+        AgreementComment,
+        AgreementResponse,
+        AgreementVersion,
+        Profile,
+        SafeContactProfile,
+        SupportContact,
+        SupportPlan,
+        Training,
+    )
+
+    models = [
+        AgreementComment, AgreementResponse, AgreementVersion, Profile, SafeContactProfile,
+        SupportContact, SupportPlan, Training,
+    ]  # fmt: skip
+    seed()
+    first = [m.objects.count() for m in models]
+    seed()
+    assert [m.objects.count() for m in models] == first

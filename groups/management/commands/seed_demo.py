@@ -6,6 +6,7 @@ passwords are set only when an account is first created.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 
@@ -14,8 +15,22 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
-from groups.models import CoproGroup, Membership, Organisation
+from groups.models import (
+    AgreementComment,
+    AgreementResponse,
+    AgreementVersion,
+    Channel,
+    CoproGroup,
+    Membership,
+    Organisation,
+    Profile,
+    SafeContactProfile,
+    SupportContact,
+    SupportPlan,
+    Training,
+)
 
 DEMO_PASSWORD = "hearth-demo-2026"  # noqa: S105 - printed for newcomers; demo data only
 
@@ -68,6 +83,53 @@ GROUPS = {
         ],
     },
 }
+AGREEMENT = """- We listen, and we do not interrupt.
+- Nobody has to share their story. Ever.
+- What is said in the room stays in the room.
+- You can take a break or leave at any time, without saying why.
+- We disagree with ideas, not with people."""
+
+SAM_HOURS = {"safe_days": [1, 2, 3], "safe_from": dt.time(10), "safe_until": dt.time(14)}
+WEEKDAY_HOURS = {"safe_days": [0, 1, 2, 3, 4], "safe_from": dt.time(9), "safe_until": dt.time(18)}
+
+# What each member chose, as in PEOPLE.md; members not listed keep the most private defaults.
+MEMBER_DETAILS = {
+    "sam": {
+        "contact": {
+            "channels": [Channel.SMS], "phone": "07700 900123", "sender_name": "Jo",
+            "reply_word": "1 OK, 2 not great, 3 please call", **SAM_HOURS,
+        },
+        "plan": {
+            "what_helps": "A text before anyone calls me.",
+            "please_do": "Sit me near the door.",
+            "please_do_not": "Ask me about my past.",
+        },
+        "agreement": True,
+        "days_in_group": 400,
+    },
+    "precious": {
+        "contact": {"channels": [Channel.SUPPORT_WORKER]},
+        "access_needs": ["breaks"],
+        "access_needs_other": "Short words, one thing at a time.",
+    },
+    "maria": {
+        "contact": {"channels": [Channel.EMAIL], "may_mention_group": True, **WEEKDAY_HOURS},
+        "agreement": True,
+    },
+    "jade": {"contact": {"channels": [Channel.EMAIL], **WEEKDAY_HOURS}, "stepped_back": True,
+             "days_in_group": 90},
+    "lou": {
+        "contact": {"channels": [Channel.EMAIL, Channel.SMS], "phone": "07700 900456",
+                    "voicemail_ok": True, "may_mention_group": True, **WEEKDAY_HOURS},
+        "pronouns": "she/her",
+        "agreement": True,
+        "days_in_group": 730,
+    },
+    "aisha": {"contact": {"channels": [Channel.EMAIL], **WEEKDAY_HOURS}, "agreement": True,
+              "access_needs": ["interpreter"]},
+    "bex": {"agreement": "I'd like us to talk about phones in the room."},
+}  # fmt: skip
+
 SUPERUSER = Person("admin", "Operator", "", "admin@example.org", "superuser")
 
 
@@ -86,22 +148,122 @@ class Command(BaseCommand):
                 name=spec["name"], defaults={"member_facing_name": spec["member_facing_name"]}
             )
             group.organisations.add(organisation)
+            users = {}
             for person in spec["people"]:
-                user = self._user(person)
+                user = users[person.username] = self._user(person)
                 if person.role == "partner_admin":
                     organisation.partner_admins.add(user)
-                else:
-                    Membership.objects.get_or_create(
-                        user=user,
-                        group=group,
-                        role=person.role,
-                        defaults={"status": Membership.Status.ACTIVE},
-                    )
                 accounts.append(self._account(person, group_name=group.name))
+            self._group_life(group, spec["people"], users)
 
         path = settings.VAR_DIR / "demo-accounts.json"
         path.write_text(json.dumps(accounts, indent=2) + "\n")
         self._print(accounts, path)
+
+    def _group_life(self, group: CoproGroup, people: list[Person], users: dict) -> None:
+        """Memberships, profiles, safe contact, support, training and the agreement:
+        the moments of PEOPLE.md, made once."""
+        today = timezone.localdate()
+        now = timezone.now()
+        staff = [p for p in people if p.role in ("facilitator", "support_worker")]
+        support_worker = next(users[p.username] for p in people if p.role == "support_worker")
+        facilitators = [users[p.username] for p in people if p.role == "facilitator"]
+        if group.safeguarding_lead_id is None:
+            group.safeguarding_lead = facilitators[1]
+            group.save(update_fields=["safeguarding_lead"])
+        for person in staff:
+            Membership.objects.get_or_create(
+                user=users[person.username],
+                group=group,
+                role=person.role,
+                defaults={"status": Membership.Status.ACTIVE, "joined_at": now},
+            )
+        for index, user in enumerate(facilitators + [support_worker]):
+            for kind in Training.Kind.values:
+                # The second facilitator's safeguarding has lapsed: the roster warns.
+                lapsed = index == 1 and kind == Training.Kind.SAFEGUARDING
+                Training.objects.get_or_create(
+                    person=user,
+                    kind=kind,
+                    completed_on=today - dt.timedelta(days=500 if lapsed else 60),
+                    defaults={
+                        "expires_on": today - dt.timedelta(days=135 if lapsed else -670),
+                        "provider": "Riverside training team",
+                    },
+                )
+        for person in people:
+            if person.role != "member":
+                continue
+            user = users[person.username]
+            spec = MEMBER_DETAILS.get(person.username, {})
+            membership, created = Membership.objects.get_or_create(
+                user=user,
+                group=group,
+                role=Membership.Role.MEMBER,
+                defaults={
+                    "status": Membership.Status.ACTIVE,
+                    "joined_at": now - dt.timedelta(days=spec.get("days_in_group", 120)),
+                    "support_worker": support_worker,
+                    "invited_by": facilitators[0],
+                },
+            )
+            if created and spec.get("stepped_back"):
+                next_month = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+                membership.status = Membership.Status.STEPPED_BACK
+                membership.stepped_back_until = next_month
+                membership.save()
+            Profile.objects.get_or_create(
+                user=user,
+                defaults={
+                    "preferred_name": person.first_name,
+                    "pronouns": spec.get("pronouns", ""),
+                    "access_needs": spec.get("access_needs", []),
+                    "access_needs_other": spec.get("access_needs_other", ""),
+                },
+            )
+            SafeContactProfile.objects.get_or_create(member=user, defaults=spec.get("contact", {}))
+            if not user.support_contacts.exists():
+                SupportContact.objects.create(
+                    member=user, kind=SupportContact.Kind.SUPPORT_WORKER, staff_user=support_worker
+                )
+            if "plan" in spec and not SupportPlan.objects.filter(member=user).exists():
+                plan = SupportPlan.objects.create(member=user, **spec["plan"])
+                plan.readers.add(support_worker)
+        self._agreement(group, facilitators[0], people, users)
+
+    def _agreement(self, group, author, people: list[Person], users: dict) -> None:
+        version, created = AgreementVersion.objects.get_or_create(
+            group=group,
+            number=1,
+            defaults={
+                "text": AGREEMENT,
+                "status": AgreementVersion.Status.PUBLISHED,
+                "created_by": author,
+                "published_at": timezone.now(),
+            },
+        )
+        if not created:
+            return
+        for person in people:
+            answer = MEMBER_DETAILS.get(person.username, {}).get("agreement")
+            if person.role == "member" and answer is not None:
+                AgreementResponse.objects.create(
+                    version=version, member=users[person.username], agrees=answer is True,
+                    disagreement="" if answer is True else answer,
+                )  # fmt: skip
+        draft = AgreementVersion.objects.create(
+            group=group,
+            number=2,
+            text=AGREEMENT + "\n- We take a ten-minute break every hour.",
+            created_by=author,
+        )
+        if "lou" in users:
+            AgreementComment.objects.create(
+                version=draft,
+                author=users["lou"],
+                kind=AgreementComment.Kind.PROPOSAL,
+                text="Can we say people can leave the room without explaining?",
+            )
 
     def _user(self, person: Person):
         User = get_user_model()

@@ -1,0 +1,92 @@
+"""Rule 3 in one place: may we reach her now, by this channel, with these words?
+
+The messaging code asks `may_contact` at the moment of sending; a "wait" answer
+carries the start of her next safe window, a "no" is never sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from groups.models import Channel, Membership, SafeContactProfile
+
+
+@dataclass(frozen=True)
+class ContactDecision:
+    allowed: bool
+    reason: str
+    next_window: dt.datetime | None = None
+
+    @property
+    def should_wait(self) -> bool:
+        return not self.allowed and self.next_window is not None
+
+
+def _in_window(profile: SafeContactProfile, local: dt.datetime) -> bool:
+    return local.weekday() in profile.safe_days and profile.safe_from <= local.time() < (
+        profile.safe_until
+    )
+
+
+def next_safe_window(profile: SafeContactProfile, after: dt.datetime) -> dt.datetime | None:
+    """The first moment at or after `after` inside her safe days and hours, or None."""
+    if not profile.safe_days or profile.safe_from >= profile.safe_until:
+        return None
+    zone = ZoneInfo(profile.time_zone)
+    local = after.astimezone(zone)
+    if _in_window(profile, local):
+        return after
+    for offset in range(8):
+        day = local.date() + dt.timedelta(days=offset)
+        start = dt.datetime.combine(day, profile.safe_from, tzinfo=zone)
+        if day.weekday() in profile.safe_days and start >= local:
+            return start
+    return None
+
+
+def may_contact(
+    member,
+    *,
+    channel: str,
+    at: dt.datetime | None = None,
+    mentions_group: bool = False,
+    login_code: bool = False,
+    session_change: bool = False,
+    membership: Membership | None = None,
+) -> ContactDecision:
+    """Whether Hearth may reach `member` by `channel` at `at` with words that do (or do not)
+    mention the group.
+
+    A sign-in code is the one message that does not wait for her window, but it still
+    goes only by a channel she allowed. While she has stepped back from `membership`,
+    nothing goes except session changes she chose to keep hearing about.
+    """
+    at = at or timezone.now()
+    profile = SafeContactProfile.objects.filter(member=member).first()
+    if profile is None or channel not in profile.channels:
+        return ContactDecision(False, "She has not said this way of contacting her is safe.")
+    if channel == Channel.EMAIL and not member.email:
+        return ContactDecision(False, "There is no email address for her.")
+    if channel in (Channel.SMS, Channel.CALL) and not profile.phone:
+        return ContactDecision(False, "There is no phone number for her.")
+    if mentions_group and not profile.may_mention_group:
+        return ContactDecision(False, "She asked that messages do not mention the group.")
+    if login_code:
+        return ContactDecision(True, "A sign-in code she asked for.")
+    if membership is not None and membership.status == Membership.Status.LEFT:
+        return ContactDecision(False, "She has left the group.")
+    if membership is not None and membership.is_stepped_back:
+        if not (session_change and membership.keep_session_changes_while_away):
+            return ContactDecision(False, "She has stepped back for now.")
+    if channel == Channel.SUPPORT_WORKER:
+        return ContactDecision(True, "Her support worker passes it on, in person.")
+    window = next_safe_window(profile, at)
+    if window is None:
+        return ContactDecision(False, "She has not given any safe days and times.")
+    if window > at:
+        return ContactDecision(False, "Outside her safe days and times.", window)
+    return ContactDecision(True, "Within what she said is safe.")

@@ -1,0 +1,813 @@
+"""Staff pages: the groups she works in, their members, training and the group agreement.
+
+Every view starts with the access helpers of `groups.permissions`: members get 403,
+someone outside the group 404, a role too low 403. Each page costs a fixed number of
+queries however many members, records or comments there are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from coproduction.audit.services import audit_record
+from groups import services
+from groups.forms.staff import AgreementDraftForm, InviteForm, TrainingForm
+from groups.models import (
+    AgreementComment,
+    AgreementResponse,
+    AgreementVersion,
+    Channel,
+    CoproGroup,
+    Membership,
+    SafeContactProfile,
+    SupportContact,
+    SupportPlan,
+    Training,
+)
+from groups.permissions import (
+    get_group_for_user,
+    get_member_for_staff,
+    get_staff_group,
+    require_staff,
+)
+
+# Channel labels as staff read them: the member-facing labels speak in her voice.
+CHANNEL_LABELS = {
+    Channel.EMAIL: "Email",
+    Channel.SMS: "Text message",
+    Channel.CALL: "Phone call",
+    Channel.SUPPORT_WORKER: "Through her support worker",
+}
+DAY_ABBREVIATIONS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+SHE_WILL_GET_IN_TOUCH = "She will get in touch"
+# Support contact kinds as staff read them (the member-facing labels say "my").
+CONTACT_KINDS = {
+    SupportContact.Kind.SUPPORT_WORKER: "Support worker",
+    SupportContact.Kind.SAFEGUARDING_LEAD: "Safeguarding lead",
+    SupportContact.Kind.TRUSTED_PERSON: "Someone she trusts",
+    SupportContact.Kind.HELPLINE: "A helpline",
+}
+ROLE_ORDER = {Membership.Role.FACILITATOR: 0, Membership.Role.SUPPORT_WORKER: 1}
+
+
+# --- what a page shows about a person ---------------------------------------------
+
+
+def preferred_name(user) -> str:
+    """The name she chose to be called, falling back to her first name."""
+    profile = getattr(user, "profile", None)
+    if profile is not None and profile.preferred_name:
+        return profile.preferred_name
+    return user.first_name or "A member"
+
+
+def staff_name(user) -> str:
+    return user.get_full_name() or user.username
+
+
+def contact_summary(profile: SafeContactProfile | None) -> str:
+    """A short, safe summary of how she may be reached: never the number or address."""
+    if profile is None or not profile.channels:
+        return SHE_WILL_GET_IN_TOUCH
+    channels = ", ".join(CHANNEL_LABELS[c] for c in profile.channels if c in CHANNEL_LABELS)
+    if profile.channels == [Channel.SUPPORT_WORKER]:
+        return channels
+    days = [DAY_ABBREVIATIONS[d] for d in sorted(profile.safe_days) if 0 <= d < 7]
+    if not days:
+        return f"{channels} · no safe days given yet"
+    hours = f"{profile.safe_from:%H:%M}–{profile.safe_until:%H:%M}"
+    return f"{channels} · {', '.join(days)} · {hours}"
+
+
+def contact_terms(contact: SupportContact) -> str:
+    """When she said this person may be put in touch with her."""
+    terms = []
+    if contact.contact_if_i_ask:
+        terms.append("if she asks")
+    if contact.contact_if_worried:
+        terms.append("if worried")
+    return " and ".join(terms) if terms else "not for now"
+
+
+def status_text(membership: Membership) -> str:
+    """Active, stepped back (until when) or left, in a few words."""
+    if membership.status == Membership.Status.STEPPED_BACK:
+        if membership.stepped_back_until:
+            return f"Stepped back until {date_format(membership.stepped_back_until, 'j F Y')}"
+        return "Stepped back"
+    return membership.get_status_display()
+
+
+def agreement_text(answer: bool | None, current: AgreementVersion | None) -> str:
+    if current is None:
+        return "No agreement published yet"
+    if answer is None:
+        return "Not answered yet"
+    return f"Agreed to version {current.number}" if answer else "Disagrees with some of it"
+
+
+def training_warning(missing: set[str], group: CoproGroup) -> str:
+    """The warning shown wherever a facilitator whose training is not current is named."""
+    if not missing:
+        return ""
+    labels = dict(Training.Kind.choices)
+    names = ", ".join(labels[kind] for kind in Training.Kind.values if kind in missing)
+    warning = f"Training not current: {names}"
+    if group.training_policy == CoproGroup.TrainingPolicy.BLOCK:
+        warning += ". This group's policy: cannot facilitate sessions until training is current"
+    return warning
+
+
+def needs_confirming(confirmed_at: dt.datetime | None, every_days: int | None) -> bool:
+    """Whether her safe-contact profile is due to be checked with her (or was never set)."""
+    if confirmed_at is None or every_days is None:
+        return True
+    return timezone.localdate() >= timezone.localdate(confirmed_at) + dt.timedelta(days=every_days)
+
+
+def _with_answer(members, version: AgreementVersion | None):
+    """Annotate each membership with her answer to `version` (None: not answered)."""
+    if version is None:
+        return members.annotate(agreement_answer=Value(None, output_field=BooleanField()))
+    answer = AgreementResponse.objects.filter(version=version, member=OuterRef("user_id"))
+    return members.annotate(agreement_answer=Subquery(answer.values("agrees")[:1]))
+
+
+def _posted(request: HttpRequest):
+    """The submitted data, or None for a GET (an empty POST is still a submission)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _strongest(roles) -> str:
+    return min(roles, key=lambda role: ROLE_ORDER.get(role, 9))
+
+
+# --- home ------------------------------------------------------------------------
+
+
+@dataclass
+class GroupSummary:
+    group: CoproGroup
+    role: str
+    active: int = 0
+    stepped_back: int = 0
+    to_confirm: int = 0
+    not_answered: int = 0
+    has_agreement: bool = False
+    facilitators_not_ready: int = 0
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.role == Membership.Role.FACILITATOR
+
+    @property
+    def follow_ups(self) -> list[str]:
+        """What needs doing, in plain words; empty when nothing does."""
+        items = []
+        if self.to_confirm:
+            items.append(f"Safe-contact details to confirm: {_count(self.to_confirm, 'member')}.")
+        if self.has_agreement and self.not_answered:
+            items.append(
+                "Not yet answered the current group agreement: "
+                f"{_count(self.not_answered, 'member')}."
+            )
+        if not self.has_agreement and self.is_facilitator:
+            items.append("No group agreement is published yet.")
+        if self.facilitators_not_ready:
+            items.append(
+                f"Training not current: {_count(self.facilitators_not_ready, 'facilitator')}."
+            )
+        return items
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+@require_safe
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The groups she works in, who needs follow-up, and whether her training is current."""
+    require_staff(request.user)
+    roles: dict[int, set[str]] = defaultdict(set)
+    groups: dict[int, CoproGroup] = {}
+    published_groups: set[int] = set()
+    for membership in (
+        Membership.objects.current()
+        .staff()
+        .filter(user=request.user)
+        .select_related("group")
+        .annotate(
+            has_agreement=Exists(
+                AgreementVersion.objects.filter(
+                    group=OuterRef("group_id"), status=AgreementVersion.Status.PUBLISHED
+                )
+            )
+        )
+        .order_by("group__name", "group_id")
+    ):
+        roles[membership.group_id].add(membership.role)
+        groups[membership.group_id] = membership.group
+        if membership.has_agreement:
+            published_groups.add(membership.group_id)
+    summaries = {
+        pk: GroupSummary(
+            group=group, role=_strongest(roles[pk]), has_agreement=pk in published_groups
+        )
+        for pk, group in groups.items()
+    }
+
+    current_version = AgreementVersion.objects.filter(
+        group=OuterRef("group_id"), status=AgreementVersion.Status.PUBLISHED
+    ).order_by("-number")
+    members = (
+        Membership.objects.current()
+        .members()
+        .filter(group_id__in=summaries)
+        .annotate(current_version_id=Subquery(current_version.values("pk")[:1]))
+        .annotate(
+            answered=Exists(
+                AgreementResponse.objects.filter(
+                    member=OuterRef("user_id"), version_id=OuterRef("current_version_id")
+                )
+            )
+        )
+        .values_list(
+            "group_id",
+            "status",
+            "support_worker_id",
+            "current_version_id",
+            "answered",
+            "user__safe_contact__confirmed_at",
+            "user__safe_contact__confirm_every_days",
+        )
+    )
+    for group_id, status, worker_id, version_id, answered, confirmed_at, every in members:
+        summary = summaries[group_id]
+        if not summary.is_facilitator and worker_id != request.user.pk:
+            continue  # a support worker follows up only the members she supports
+        if status == Membership.Status.STEPPED_BACK:
+            # Nothing goes to her while she is away, so nothing is chased either.
+            summary.stepped_back += 1
+            continue
+        summary.active += 1
+        if needs_confirming(confirmed_at, every):
+            summary.to_confirm += 1
+        if version_id is not None and not answered:
+            summary.not_answered += 1
+
+    facilitators = list(
+        Membership.objects.current()
+        .filter(group_id__in=summaries, role=Membership.Role.FACILITATOR)
+        .values_list("group_id", "user_id")
+    )
+    missing = services.missing_training({request.user.pk} | {pk for _, pk in facilitators})
+    for group_id, user_id in facilitators:
+        if missing[user_id]:
+            summaries[group_id].facilitators_not_ready += 1
+    labels = dict(Training.Kind.choices)
+    return render(
+        request,
+        "groups/staff/home.html",
+        {
+            "summaries": list(summaries.values()),
+            "my_missing": [
+                labels[k] for k in Training.Kind.values if k in missing[request.user.pk]
+            ],
+        },
+    )
+
+
+# --- the roster --------------------------------------------------------------------
+
+
+@dataclass
+class MemberRow:
+    membership: Membership
+    name: str
+    status: str
+    contact: str
+    contact_to_confirm: bool
+    support_worker: str
+    agreement: str
+    access_needs: list[str]
+
+
+@dataclass
+class StaffRow:
+    membership: Membership
+    name: str
+    role: str
+    warning: str = ""
+
+
+@require_safe
+@login_required
+def roster(request: HttpRequest, group_id: int) -> HttpResponse:
+    """Who is in the group, how to reach each member safely, and who facilitates."""
+    require_staff(request.user)
+    group, role = get_staff_group(request.user, group_id)
+    current = services.current_agreement(group)
+    members = (
+        group.memberships.members()
+        .exclude(status=Membership.Status.INVITED)
+        .select_related("user__profile", "user__safe_contact", "support_worker")
+        .annotate(
+            has_left=Case(
+                When(status=Membership.Status.LEFT, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("has_left", "user__profile__preferred_name", "user__first_name", "pk")
+    )
+    if role == Membership.Role.SUPPORT_WORKER:
+        members = members.filter(support_worker=request.user)
+    rows = []
+    for membership in _with_answer(members, current):
+        user = membership.user
+        profile = getattr(user, "profile", None)
+        safe_contact = getattr(user, "safe_contact", None)
+        has_left = membership.status == Membership.Status.LEFT
+        rows.append(
+            MemberRow(
+                membership=membership,
+                name=preferred_name(user),
+                status=status_text(membership),
+                contact="Not to be contacted: she has left the group"
+                if has_left
+                else contact_summary(safe_contact),
+                contact_to_confirm=not has_left
+                and safe_contact is not None
+                and safe_contact.needs_confirming,
+                support_worker=staff_name(membership.support_worker)
+                if membership.support_worker
+                else "",
+                agreement=agreement_text(membership.agreement_answer, current),
+                access_needs=profile.get_access_needs_display() if profile else [],
+            )
+        )
+    staff = sorted(
+        group.memberships.current().staff().select_related("user"),
+        key=lambda m: (ROLE_ORDER[m.role], staff_name(m.user), m.pk),
+    )
+    facilitator_ids = [m.user_id for m in staff if m.role == Membership.Role.FACILITATOR]
+    missing = services.missing_training(facilitator_ids)
+    staff_rows = [
+        StaffRow(
+            membership=m,
+            name=staff_name(m.user),
+            role=m.get_role_display(),
+            warning=training_warning(missing[m.user_id], group)
+            if m.role == Membership.Role.FACILITATOR
+            else "",
+        )
+        for m in staff
+    ]
+    return render(
+        request,
+        "groups/staff/roster.html",
+        {
+            "group": group,
+            "role": role,
+            "can_manage": role == Membership.Role.FACILITATOR,
+            "rows": rows,
+            "staff_rows": staff_rows,
+            "current": current,
+            "active_page": "roster",
+        },
+    )
+
+
+# --- one member ----------------------------------------------------------------------
+
+
+@require_safe
+@login_required
+def member_detail(request: HttpRequest, group_id: int, membership_id: int) -> HttpResponse:
+    """One member: what she chose to tell the group, how to reach her safely, her supports."""
+    require_staff(request.user)
+    group, role = get_staff_group(request.user, group_id)
+    membership = get_member_for_staff(request.user, group, role, membership_id)
+    member = membership.user
+    profile = getattr(member, "profile", None)
+    safe_contact = SafeContactProfile.objects.filter(member=member).first()
+    support_worker = membership.support_worker  # one query, or none when she has nobody
+    contacts = [
+        {
+            "name": contact.display_name,
+            "kind": CONTACT_KINDS.get(contact.kind, contact.get_kind_display()),
+            "terms": contact_terms(contact),
+        }
+        for contact in member.support_contacts.select_related("staff_user")
+    ]
+    current = services.current_agreement(group)
+    response = (
+        AgreementResponse.objects.filter(version=current, member=member).first()
+        if current is not None
+        else None
+    )
+    plan_shared = SupportPlan.objects.filter(member=member, readers=request.user).exists()
+    # Her phone number and email address are on this page: record who looked.
+    audit_record(actor=request.user, action="member.view", subject=membership, subject_user=member)
+    channels = safe_contact.channels if safe_contact else []
+    return render(
+        request,
+        "groups/staff/member_detail.html",
+        {
+            "group": group,
+            "role": role,
+            "can_manage": role == Membership.Role.FACILITATOR,
+            "membership": membership,
+            "member": member,
+            "name": preferred_name(member),
+            "profile": profile,
+            "access_needs": profile.get_access_needs_display() if profile else [],
+            "status": status_text(membership),
+            "has_left": membership.status == Membership.Status.LEFT,
+            "safe_contact": safe_contact,
+            "contact": contact_summary(safe_contact),
+            "phone_is_safe": bool({Channel.SMS, Channel.CALL} & set(channels)),
+            "email_is_safe": Channel.EMAIL in channels,
+            "support_worker": staff_name(support_worker) if support_worker else "",
+            "contacts": contacts,
+            "current": current,
+            "response": response,
+            "agreement": agreement_text(response.agrees if response else None, current),
+            "plan_shared": plan_shared,
+            "active_page": "roster",
+        },
+    )
+
+
+@require_safe
+@login_required
+def member_support_plan(request: HttpRequest, group_id: int, membership_id: int) -> HttpResponse:
+    """Her support plan, only if she shared it with this viewer; every read is audited."""
+    require_staff(request.user)
+    group, role = get_staff_group(request.user, group_id)
+    membership = get_member_for_staff(request.user, group, role, membership_id)
+    plan = SupportPlan.objects.select_related("member").filter(member=membership.user).first()
+    if plan is None:
+        raise Http404("No support plan")
+    try:
+        services.support_plan_read(plan=plan, viewer=request.user)
+    except ValidationError:
+        raise PermissionDenied("She has not shared her support plan with you.") from None
+    return render(
+        request,
+        "groups/staff/member_support_plan.html",
+        {
+            "group": group,
+            "role": role,
+            "can_manage": role == Membership.Role.FACILITATOR,
+            "membership": membership,
+            "name": preferred_name(membership.user),
+            "plan": plan,
+            "active_page": "roster",
+        },
+    )
+
+
+# --- inviting --------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def invite(request: HttpRequest, group_id: int) -> HttpResponse:
+    """Make a single-use link for someone to join; the link is shown once and never sent."""
+    require_staff(request.user)
+    group, role = get_group_for_user(request.user, group_id, manage=True)
+    form = InviteForm(_posted(request), group=group)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            invitation, token = services.invitation_create(
+                group=group,
+                acting_user=request.user,
+                email=data["email"],
+                phone=data["phone"],
+                support_worker=data["support_worker"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            # Rendered, not redirected: the token is never kept anywhere, not even in
+            # the session, so this response is the only place the link ever appears.
+            return render(
+                request,
+                "groups/staff/invite_done.html",
+                {
+                    "group": group,
+                    "role": role,
+                    "can_manage": True,
+                    "invitation": invitation,
+                    "link": request.build_absolute_uri(reverse("groups:join", args=[token])),
+                    "support_worker": staff_name(invitation.support_worker)
+                    if invitation.support_worker
+                    else "",
+                    "days": services.INVITATION_DAYS,
+                    "active_page": "invite",
+                },
+            )
+    return render(
+        request,
+        "groups/staff/invite.html",
+        {
+            "group": group,
+            "role": role,
+            "can_manage": True,
+            "form": form,
+            "days": services.INVITATION_DAYS,
+            "active_page": "invite",
+        },
+    )
+
+
+# --- training ----------------------------------------------------------------------------
+
+
+@dataclass
+class TrainingCell:
+    label: str
+    record: Training | None = None
+    current: bool = False
+
+    @property
+    def text(self) -> str:
+        if self.record is None:
+            return "No record"
+        if self.current:
+            if self.record.expires_on is None:
+                return "Current, does not expire"
+            return f"Current until {date_format(self.record.expires_on, 'j M Y')}"
+        if self.record.expires_on is None or self.record.expires_on >= timezone.localdate():
+            # Entered with a completion date still to come (possible only in the admin).
+            return f"Not yet: completes {date_format(self.record.completed_on, 'j M Y')}"
+        return f"Expired {date_format(self.record.expires_on, 'j M Y')}"
+
+
+@dataclass
+class TrainingRow:
+    name: str
+    roles: list[str]
+    is_facilitator: bool
+    cells: list[TrainingCell] = field(default_factory=list)
+    warning: str = ""
+
+
+def _best_records(records, today: dt.date) -> dict[tuple[int, str], tuple[Training, bool]]:
+    """For each person and kind, the record that counts: the current one lasting longest,
+    or else the one that expired most recently."""
+    best: dict[tuple[int, str], tuple[Training, bool]] = {}
+    for record in records:
+        key = (record.person_id, record.kind)
+        current = record.is_current(today)
+        rank = (current, record.expires_on or dt.date.max, record.completed_on)
+        if key not in best:
+            best[key] = (record, current)
+            continue
+        held, held_current = best[key]
+        if rank > (held_current, held.expires_on or dt.date.max, held.completed_on):
+            best[key] = (record, current)
+    return best
+
+
+@require_safe
+@login_required
+def group_training(request: HttpRequest, group_id: int) -> HttpResponse:
+    """Every facilitator's and support worker's training, kind by kind, with its expiry."""
+    require_staff(request.user)
+    group, role = get_staff_group(request.user, group_id)
+    today = timezone.localdate()
+    people: dict[int, TrainingRow] = {}
+    order: dict[int, tuple] = {}
+    for membership in group.memberships.current().staff().select_related("user"):
+        user = membership.user
+        row = people.setdefault(
+            user.pk, TrainingRow(name=staff_name(user), roles=[], is_facilitator=False)
+        )
+        row.roles.append(membership.get_role_display())
+        row.is_facilitator = row.is_facilitator or membership.role == Membership.Role.FACILITATOR
+        order[user.pk] = min(
+            order.get(user.pk, (9,)), (ROLE_ORDER[membership.role], row.name, user.pk)
+        )
+    best = _best_records(Training.objects.filter(person_id__in=people), today)
+    kinds = Training.Kind.choices
+    for pk, row in people.items():
+        for kind, label in kinds:
+            record, current = best.get((pk, kind), (None, False))
+            row.cells.append(TrainingCell(label=label, record=record, current=current))
+        if row.is_facilitator:
+            missing = {
+                kind for (kind, _), cell in zip(kinds, row.cells, strict=True) if not cell.current
+            }
+            row.warning = training_warning(missing, group)
+    rows = [people[pk] for pk in sorted(people, key=order.__getitem__)]
+    return render(
+        request,
+        "groups/staff/group_training.html",
+        {
+            "group": group,
+            "role": role,
+            "can_manage": role == Membership.Role.FACILITATOR,
+            "rows": rows,
+            "kinds": [label for _, label in kinds],
+            "blocks": group.training_policy == CoproGroup.TrainingPolicy.BLOCK,
+            "active_page": "training",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def my_training(request: HttpRequest) -> HttpResponse:
+    """Her own training records, and a form to add one."""
+    require_staff(request.user)
+    form = TrainingForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        already = Training.objects.filter(
+            person=request.user, kind=data["kind"], completed_on=data["completed_on"]
+        ).exists()
+        try:
+            services.training_record(
+                person=request.user,
+                acting_user=request.user,
+                kind=data["kind"],
+                completed_on=data["completed_on"],
+                expires_on=data["expires_on"],
+                provider=data["provider"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if already:
+                messages.info(request, "That training was already recorded.")
+            else:
+                messages.success(request, "Training recorded.")
+            return redirect("groups:my_training")
+    today = timezone.localdate()
+    records = list(request.user.training_records.all())
+    best = _best_records(records, today)
+    missing = [
+        label
+        for kind, label in Training.Kind.choices
+        if not best.get((request.user.pk, kind), (None, False))[1]
+    ]
+    return render(
+        request,
+        "groups/staff/my_training.html",
+        {
+            "form": form,
+            "records": [(record, record.is_current(today)) for record in records],
+            "missing": missing,
+        },
+    )
+
+
+# --- the group agreement ----------------------------------------------------------------
+
+
+def _comments() -> Prefetch:
+    return Prefetch("comments", queryset=AgreementComment.objects.select_related("author__profile"))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def agreement_drafts(request: HttpRequest, group_id: int) -> HttpResponse:
+    """Every version of the agreement, members' answers and comments, and a new draft."""
+    require_staff(request.user)
+    group, role = get_group_for_user(request.user, group_id, manage=True)
+    current = services.current_agreement(group)
+    form = AgreementDraftForm(_posted(request), initial={"text": current.text if current else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.agreement_draft_save(
+                group=group, acting_user=request.user, text=form.cleaned_data["text"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Draft version {version.number} saved.")
+            return redirect("groups:agreement_edit", group_id=group.pk, version_id=version.pk)
+    current_members = group.memberships.current().members().values("user_id")
+    versions = list(
+        group.agreements.annotate(
+            agreed=Count(
+                "responses",
+                filter=Q(responses__agrees=True, responses__member__in=current_members),
+            ),
+            disagreed=Count(
+                "responses",
+                filter=Q(responses__agrees=False, responses__member__in=current_members),
+            ),
+        )
+        .select_related("created_by")
+        .prefetch_related(_comments())
+        .order_by("-number")
+    )
+    member_count = group.memberships.current().members().count()
+    for version in versions:
+        version.not_answered = member_count - version.agreed - version.disagreed
+    return render(
+        request,
+        "groups/staff/agreement_drafts.html",
+        {
+            "group": group,
+            "role": role,
+            "can_manage": True,
+            "versions": versions,
+            "current": current,
+            "member_count": member_count,
+            "form": form,
+            "active_page": "agreement",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def agreement_edit(request: HttpRequest, group_id: int, version_id: int) -> HttpResponse:
+    """Edit a draft of the agreement; a published version is shown read-only."""
+    require_staff(request.user)
+    group, role = get_group_for_user(request.user, group_id, manage=True)
+    try:
+        version = group.agreements.prefetch_related(_comments()).get(pk=version_id)
+    except AgreementVersion.DoesNotExist:
+        raise Http404("No such version") from None
+    is_draft = version.status == AgreementVersion.Status.DRAFT
+    form = AgreementDraftForm(_posted(request), initial={"text": version.text})
+    if request.method == "POST":
+        if not is_draft:
+            messages.error(request, "A published agreement cannot be changed; start a new draft.")
+            return redirect("groups:agreement_edit", group_id=group.pk, version_id=version.pk)
+        if form.is_valid():
+            try:
+                services.agreement_draft_save(
+                    group=group,
+                    acting_user=request.user,
+                    text=form.cleaned_data["text"],
+                    version=version,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"Draft version {version.number} saved.")
+                return redirect("groups:agreement_edit", group_id=group.pk, version_id=version.pk)
+    return render(
+        request,
+        "groups/staff/agreement_edit.html",
+        {
+            "group": group,
+            "role": role,
+            "can_manage": True,
+            "version": version,
+            "is_draft": is_draft,
+            "form": form if is_draft else None,
+            "active_page": "agreement",
+        },
+    )
+
+
+@require_POST
+@login_required
+def agreement_publish(request: HttpRequest, group_id: int, version_id: int) -> HttpResponse:
+    """Publish a draft: members will be asked to read and agree. Twice is once."""
+    require_staff(request.user)
+    group, _ = get_group_for_user(request.user, group_id, manage=True)
+    try:
+        version = group.agreements.get(pk=version_id)
+    except AgreementVersion.DoesNotExist:
+        raise Http404("No such version") from None
+    if version.status != AgreementVersion.Status.DRAFT:
+        messages.info(request, f"Version {version.number} is already published.")
+    else:
+        services.agreement_publish(version=version, acting_user=request.user)
+        messages.success(request, "Published. Members will be asked to read and agree.")
+    return redirect("groups:agreement_drafts", group_id=group.pk)

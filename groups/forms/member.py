@@ -7,13 +7,13 @@ and that she can leave it blank. Short, plain words: one question per field.
 
 from __future__ import annotations
 
-import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils import timezone
 
+from groups.forms.fields import clean_phone
 from groups.models import (
     WEEKDAYS,
     AgreementComment,
@@ -25,7 +25,6 @@ from groups.models import (
 
 SKIP = "You can leave this blank."
 
-PHONE_ALLOWED = re.compile(r"^\+?[0-9 ]+$")
 
 # What each way of contacting her means, in her words.
 CHANNEL_LABELS = {
@@ -42,17 +41,6 @@ NO_CONTACT_HELP = (
     "Tick none and we will not contact you. You get in touch when you want. "
     "You can change this at any time."
 )
-
-
-def clean_phone(value: str) -> str:
-    """A lenient UK-ish number: digits and spaces, perhaps a leading +, 10 to 15 digits."""
-    value = " ".join(value.split())
-    if not value:
-        return ""
-    digits = sum(ch.isdigit() for ch in value)
-    if not PHONE_ALLOWED.match(value) or not 10 <= digits <= 15:
-        raise forms.ValidationError("Write the number with digits only, like 07700 900123.")
-    return value
 
 
 class ChannelsField(forms.MultipleChoiceField):

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from groups.forms.fields import clean_phone
 from groups.models import CoproGroup, Membership, Training
-
-PHONE_ALLOWED = re.compile(r"^\+?[0-9 ()\-]+$")
 
 
 class SupportWorkerChoiceField(forms.ModelChoiceField):
@@ -60,16 +57,7 @@ class InviteForm(forms.Form):
         )
 
     def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"].strip()
-        if not phone:
-            return ""
-        digits = re.sub(r"\D", "", phone)
-        if not PHONE_ALLOWED.match(phone) or not 7 <= len(digits) <= 15:
-            raise forms.ValidationError(
-                "Enter a phone number using digits, spaces and an optional + at the start, "
-                "like 07700 900123."
-            )
-        return phone
+        return clean_phone(self.cleaned_data["phone"])
 
     def clean(self) -> dict:
         cleaned = super().clean()

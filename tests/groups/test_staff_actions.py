@@ -134,7 +134,7 @@ def test_invite_refuses_a_support_worker_of_another_group(helen_in, group, tom):
 @pytest.mark.parametrize("phone", ["call me", "123", "0770090012345678901", "07700-900;123"])
 def test_invite_refuses_a_phone_number_that_is_not_one(helen_in, group, phone):
     response = helen_in.post(invite_url(group), {"phone": phone})
-    assert "Enter a phone number" in response.content.decode()
+    assert "Write the number with digits only" in response.content.decode()
     assert not Invitation.objects.exists()
 
 

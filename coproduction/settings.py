@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "coproduction.accounts",
     "coproduction.audit",
     "coproduction.core",
+    "coproduction.crypto",
     "groups",
     "sessions_app",
     "consent",

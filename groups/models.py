@@ -158,7 +158,7 @@ class Profile(models.Model):
     preferred_name = models.CharField("the name you want to be called", max_length=60)
     pronouns = models.CharField(max_length=40, blank=True)
     access_needs = models.JSONField(default=list, blank=True)
-    access_needs_other = EncryptedTextField(blank=True)
+    access_needs_other = EncryptedTextField(blank=True, owner_field="user_id")
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
@@ -205,7 +205,7 @@ class SafeContactProfile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="safe_contact"
     )
     channels = models.JSONField(default=list, blank=True)
-    phone = EncryptedTextField(blank=True)
+    phone = EncryptedTextField(blank=True, owner_field="member_id")
     safe_days = models.JSONField(default=list, blank=True)
     safe_from = models.TimeField(default=dt.time(10, 0))
     safe_until = models.TimeField(default=dt.time(16, 0))
@@ -263,7 +263,7 @@ class SupportContact(models.Model):
     )
     name = models.CharField(max_length=80, blank=True)
     channel = models.CharField(max_length=20, choices=Channel.choices, blank=True)
-    contact_detail = EncryptedTextField(blank=True)
+    contact_detail = EncryptedTextField(blank=True, owner_field="member_id")
     contact_if_i_ask = models.BooleanField(default=True)
     contact_if_worried = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
@@ -289,10 +289,10 @@ class SupportPlan(models.Model):
     member = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="support_plan"
     )
-    what_helps = EncryptedTextField(blank=True)
-    signs_to_notice = EncryptedTextField(blank=True)
-    please_do = EncryptedTextField(blank=True)
-    please_do_not = EncryptedTextField(blank=True)
+    what_helps = EncryptedTextField(blank=True, owner_field="member_id")
+    signs_to_notice = EncryptedTextField(blank=True, owner_field="member_id")
+    please_do = EncryptedTextField(blank=True, owner_field="member_id")
+    please_do_not = EncryptedTextField(blank=True, owner_field="member_id")
     readers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="readable_support_plans"
     )

@@ -11,6 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.db.backends.sqlite3.base import DatabaseOperations
 
+from coproduction import crypto
 from tests.factories import StaffFactory, UserFactory
 
 # Playwright's sync API runs an event loop in the test thread.
@@ -74,6 +75,8 @@ _DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequen
 def _fast_and_isolated(request, settings):
     """Cheap password hashing, and rate-limit counters that start at zero in every test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Rolled-back tests can reuse a data key's id; start every test with none in memory.
+    crypto.forget_data_keys()
     names = set(request.fixturenames)
     marker = request.node.get_closest_marker("django_db")
     if marker or _DB_FIXTURES & names:

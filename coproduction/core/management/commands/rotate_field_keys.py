@@ -1,55 +1,61 @@
 from django.apps import apps
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 
 from coproduction import crypto
 from coproduction.crypto.fields import EncryptedTextField
+from coproduction.crypto.models import DataKey
 
 
 def encrypted_fields():
-    """Every (model, [field names]) that holds encrypted text."""
+    """Every (model, [column names]) that holds encrypted text."""
     for model in apps.get_models():
-        names = [
-            f.attname for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)
-        ]
+        names = [f.column for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
         if names:
             yield model, names
 
 
 class Command(BaseCommand):
-    help = "Re-encrypt every encrypted field under the newest key in HEARTH_FIELD_KEYS."
+    help = (
+        "Re-encrypt under the newest key in HEARTH_FIELD_KEYS: every person's data key is "
+        "re-wrapped, and text held under a master key is re-encrypted."
+    )
 
     def handle(self, *args, **options):
-        total = 0
-        for model, names in encrypted_fields():
-            # Raw tokens are read and rewritten (no decrypt/encrypt round trip in Python
-            # objects), so values that are already current stay byte-for-byte comparable.
-            table = model._meta.db_table
-            pk = model._meta.pk.column
-            rows = model.objects.values_list("pk", flat=True).iterator(chunk_size=500)
-            for row_pk in rows:
-                with transaction.atomic():
-                    updates = {}
-                    with transaction.get_connection().cursor() as cursor:
-                        columns = ", ".join(cursor.db.ops.quote_name(n) for n in names)
-                        cursor.execute(
-                            f"SELECT {columns} FROM {cursor.db.ops.quote_name(table)} "  # noqa: S608
-                            f"WHERE {cursor.db.ops.quote_name(pk)} = %s",
-                            [row_pk],
-                        )
-                        values = cursor.fetchone()
-                        for name, token in zip(names, values, strict=True):
-                            if token:
-                                updates[name] = crypto.rotate(token)
-                        if updates:
-                            assignments = ", ".join(
-                                f"{cursor.db.ops.quote_name(n)} = %s" for n in updates
-                            )
-                            cursor.execute(
-                                f"UPDATE {cursor.db.ops.quote_name(table)} SET {assignments} "  # noqa: S608
-                                f"WHERE {cursor.db.ops.quote_name(pk)} = %s",
-                                [*updates.values(), row_pk],
-                            )
-                            total += 1
-            self.stdout.write(f"{model._meta.label}: {', '.join(names)}")
-        self.stdout.write(self.style.SUCCESS(f"Re-encrypted {total} rows under the newest key."))
+        keys = 0
+        for data_key in DataKey.objects.iterator(chunk_size=500):
+            DataKey.objects.filter(pk=data_key.pk).update(wrapped=crypto.rotate(data_key.wrapped))
+            keys += 1
+        rows = sum(self._rotate_table(model, names) for model, names in encrypted_fields())
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Re-wrapped {keys} data keys; re-encrypted {rows} rows under the newest key."
+            )
+        )
+
+    def _rotate_table(self, model, columns: list[str]) -> int:
+        """Raw tokens are read and rewritten, so no decrypted text passes through models.
+        Values under a data key are left alone: re-wrapping their key is enough."""
+        quote = connection.ops.quote_name
+        table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+        selected = ", ".join(quote(c) for c in columns)
+        rotated = 0
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {pk}, {selected} FROM {table}")  # noqa: S608
+            rows = cursor.fetchall()
+        for row_pk, *tokens in rows:
+            updates = {
+                column: crypto.rotate(token)
+                for column, token in zip(columns, tokens, strict=True)
+                if token and not token.startswith(crypto.DATA_KEY_PREFIX)
+            }
+            if not updates:
+                continue
+            assignments = ", ".join(f"{quote(c)} = %s" for c in updates)
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} SET {assignments} WHERE {pk} = %s",  # noqa: S608
+                    [*updates.values(), row_pk],
+                )
+            rotated += 1
+        return rotated

@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from coproduction import crypto
 from coproduction.audit.services import audit_record
 from groups import services
 from groups.forms.staff import AgreementDraftForm, InviteForm, TrainingForm
@@ -348,8 +349,11 @@ def roster(request: HttpRequest, group_id: int) -> HttpResponse:
     )
     if role == Membership.Role.SUPPORT_WORKER:
         members = members.filter(support_worker=request.user)
+    members = list(_with_answer(members, current))
+    # Her access needs may hold encrypted text: one query for every member's key.
+    crypto.warm_data_keys(m.user_id for m in members)
     rows = []
-    for membership in _with_answer(members, current):
+    for membership in members:
         user = membership.user
         profile = getattr(user, "profile", None)
         safe_contact = getattr(user, "safe_contact", None)

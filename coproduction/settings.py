@@ -231,6 +231,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "groups.tasks.return_stepped_back_members",
         "schedule": crontab(hour=6, minute=0),
     },
+    "carry-out-due-erasures": {
+        "task": "consent.tasks.carry_out_due_erasures",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    "expire-data-exports": {
+        "task": "consent.tasks.expire_data_exports",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # --- e-mail ----------------------------------------------------------------

@@ -19,6 +19,7 @@ urlpatterns = [
     path("leaving-quickly/", views.exit_explained, name="exit_explained"),
     path("healthz/", views.healthz, name="healthz"),
     path("", include("groups.urls")),
+    path("", include("consent.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import socket
 from urllib.parse import urlparse
 
 import pytest
+from celery import Task
 from django.core.cache import cache
 from django.db.backends.sqlite3.base import DatabaseOperations
 
@@ -68,6 +70,27 @@ def _sql_flush_keeping_triggers(self, style, tables, *, reset_sequences=False, a
 DatabaseOperations.sql_flush = _sql_flush_keeping_triggers
 
 
+_PURPOSES = importlib.import_module("consent.migrations.0002_ledger_and_purposes").PURPOSES
+
+
+def ensure_purposes() -> dict:
+    """slug → purpose, as the data migration makes them. Transactional (live-server) tests
+    empty every table when they end, migration data included, so each test that uses the
+    database makes sure they are back; when they are there this is one query."""
+    from consent.models import ConsentPurpose, ConsentText
+
+    existing = {p.slug: p for p in ConsentPurpose.objects.all()}
+    if len(existing) >= len(_PURPOSES):
+        return existing
+    for order, (slug, question, explanation) in enumerate(_PURPOSES):
+        purpose, _ = ConsentPurpose.objects.get_or_create(slug=slug, defaults={"order": order})
+        ConsentText.objects.get_or_create(
+            purpose=purpose, version=1, defaults={"question": question, "explanation": explanation}
+        )
+        existing[slug] = purpose
+    return existing
+
+
 _DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
 
 
@@ -87,6 +110,7 @@ def _fast_and_isolated(request, settings):
         # The database cache needs database access, which pytest-django grants lazily.
         request.getfixturevalue("transactional_db" if transactional else "db")
         cache.clear()
+        ensure_purposes()
     yield
 
 
@@ -108,3 +132,19 @@ def helen(db):
     return StaffFactory(
         username="helen", first_name="Helen", last_name="Ward", email="helen.ward@example.org"
     )
+
+
+@pytest.fixture(autouse=True)
+def sent_tasks(request, monkeypatch):
+    """Tasks a test sends are recorded here, not published, so no test leaves messages in a
+    real queue; a test runs them itself (`task.apply(args)`) to prove they are safe twice.
+    Tests marked `services` talk to the real broker."""
+    sent: list[tuple[str, tuple, dict]] = []
+    if request.node.get_closest_marker("services"):
+        return sent
+
+    def record(task, args=None, kwargs=None, **options):
+        sent.append((task.name, tuple(args or ()), dict(kwargs or {})))
+
+    monkeypatch.setattr(Task, "apply_async", record)
+    return sent

@@ -147,3 +147,22 @@ def test_running_twice_adds_no_groups_data(db):
     first = [m.objects.count() for m in models]
     seed()
     assert [m.objects.count() for m in models] == first
+
+
+def test_consent_answers_and_contributions_are_seeded_once(db):
+    from consent import policy
+    from consent.models import ConsentEvent, Contribution
+
+    seed()
+    events, contributions = ConsentEvent.objects.count(), Contribution.objects.count()
+    seed()
+    assert (ConsentEvent.objects.count(), Contribution.objects.count()) == (events, contributions)
+    sam = User.objects.get(username="sam")
+    mine = policy.answers([sam.pk])[sam.pk]
+    assert mine["anonymous_quotes"] == "yes" and mine["photos"] == "no"
+    precious = User.objects.get(username="precious")
+    on_behalf = ConsentEvent.objects.get(member=precious)
+    assert on_behalf.on_behalf and on_behalf.recorded_by.username == "helen"
+    tuesday = sam.memberships.get().group
+    quotes = policy.output_quotes(tuesday)
+    assert {q["credit"] for q in quotes} == {"", "Maria", "Lou"}

@@ -1,4 +1,6 @@
-"""Demo data: the people of ../shared/PEOPLE.md in two groups of two organisations.
+"""Demo data: the people of ../shared/PEOPLE.md in two groups of two organisations, with
+their memberships, contact choices, support, training, agreement, consent and contributions.
+It lives in the top app because it seeds every app below it.
 
 Safe to run again: every row is found by a natural key before it is made, and
 passwords are set only when an account is first created.
@@ -17,6 +19,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from consent.demo import seed_consent
 from groups.models import (
     AgreementComment,
     AgreementResponse,
@@ -140,6 +143,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         self._user(SUPERUSER)
         accounts = [self._account(SUPERUSER, group_name="")]
+        everyone, group_of = {}, {}
         for org_name, spec in GROUPS.items():
             organisation, _ = Organisation.objects.get_or_create(
                 name=org_name, defaults={"kind": spec["kind"]}
@@ -155,6 +159,9 @@ class Command(BaseCommand):
                     organisation.partner_admins.add(user)
                 accounts.append(self._account(person, group_name=group.name))
             self._group_life(group, spec["people"], users)
+            everyone.update(users)
+            group_of.update(dict.fromkeys(users, group))
+        seed_consent(everyone, group_of)
 
         path = settings.VAR_DIR / "demo-accounts.json"
         path.write_text(json.dumps(accounts, indent=2) + "\n")

@@ -1,0 +1,217 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from coproduction.crypto.fields import EncryptedTextField
+from groups.models import CoproGroup
+
+
+class Answer(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    ASK = "ask", "Ask me each time"
+
+
+class ConsentPurpose(models.Model):
+    """Something a member may agree to. Its wording lives in versioned `ConsentText`s."""
+
+    slug = models.SlugField(unique=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["order", "slug"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class ConsentText(models.Model):
+    """One wording of a purpose. A new wording is a new version, never an edit, so every
+    answer stays tied to the words she actually saw."""
+
+    purpose = models.ForeignKey(ConsentPurpose, on_delete=models.PROTECT, related_name="texts")
+    version = models.PositiveIntegerField()
+    question = models.CharField(max_length=200)
+    explanation = models.TextField(help_text="What this means, in plain words.")
+    published_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["purpose", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["purpose", "version"], name="consent_text_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose.slug} v{self.version}"
+
+
+class ConsentEventQuerySet(models.QuerySet):
+    def latest_per_purpose(self, member_ids) -> ConsentEventQuerySet:
+        """Each member's latest event per purpose: one query however long the history.
+        The ledger is append-only, so the highest id is the latest."""
+        latest = (
+            ConsentEvent.objects.filter(member_id__in=member_ids)
+            .values("member_id", "purpose_id")
+            .annotate(last=models.Max("id"))
+            .values("last")
+        )
+        return self.filter(id__in=models.Subquery(latest))
+
+
+class ConsentEvent(models.Model):
+    """One answer, as given: the append-only ledger from which current choices derive.
+    Never updated or deleted (database triggers). References carry no constraint, so
+    erasing her account leaves the ledger as facts about no one."""
+
+    class Method(models.TextChoices):
+        PORTAL = "portal", "In the portal"
+        PAPER = "paper", "On paper"
+        IN_PERSON = "in_person", "In person"
+        PHONE = "phone", "On the phone"
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    purpose = models.ForeignKey(ConsentPurpose, on_delete=models.PROTECT, related_name="+")
+    text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, related_name="+")
+    answer = models.CharField(max_length=5, choices=Answer.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    method = models.CharField(max_length=10, choices=Method.choices, default=Method.PORTAL)
+    how_she_told_us = EncryptedTextField(blank=True, owner_field="member_id")
+    at = models.DateTimeField(default=timezone.now)
+
+    objects = ConsentEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["member", "purpose", "-id"])]
+
+    def __str__(self) -> str:
+        return f"{self.purpose_id}: {self.answer} at {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def on_behalf(self) -> bool:
+        return self.recorded_by_id is not None and self.recorded_by_id != self.member_id
+
+
+class Visibility(models.TextChoices):
+    ONLY_ME = "only_me", "Only me"
+    FACILITATORS = "facilitators", "The facilitators"
+    GROUP = "group", "The group"
+    ANONYMISED = "anonymised", "Used in reports without my name"
+    CREDITED = "credited", "Used in reports with my name"
+
+
+class Contribution(models.Model):
+    """An idea, quote or comment she gave, with who may see it set by her."""
+
+    class Kind(models.TextChoices):
+        IDEA = "idea", "An idea"
+        QUOTE = "quote", "Something I said"
+        COMMENT = "comment", "A comment"
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contributions"
+    )
+    group = models.ForeignKey(CoproGroup, on_delete=models.CASCADE, related_name="contributions")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.IDEA)
+    text = EncryptedTextField(owner_field="member_id")
+    visibility = models.CharField(
+        max_length=15, choices=Visibility.choices, default=Visibility.ONLY_ME
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    visibility_changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class DataExport(models.Model):
+    """'Download my data': a zip built by a task, for her alone, for a few days."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Could not be made"
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    path = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    ready_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Export #{self.pk} ({self.status})"
+
+
+class ErasureRequest(models.Model):
+    """'Erase my data'. A facilitator confirms it, or it stands when `stands_at` passes.
+    A confirmation that records something kept for a legal reason waits for `stands_at`,
+    so she sees that reason first. After erasure only this tombstone remains: a number,
+    dates and the reason, no name."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Asked for"
+        CONFIRMED = "confirmed", "Confirmed"
+        DONE = "done", "Done"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="erasure_requests",
+    )
+    member_ref = models.BigIntegerField(help_text="Her account number, kept after erasure.")
+    groups = models.ManyToManyField(
+        CoproGroup,
+        blank=True,
+        related_name="erasure_requests",
+        help_text="The groups she was in when she asked: where the request is shown.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    requested_at = models.DateTimeField(default=timezone.now)
+    stands_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kept_for_legal_reasons = models.TextField(
+        blank=True,
+        help_text="What must be kept and why (e.g. a safeguarding record). She is shown this. "
+        "Describe the record, never its content or her name.",
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Erasure request #{self.pk} ({self.status})"

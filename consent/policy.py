@@ -1,0 +1,252 @@
+"""The one policy every page, export, report and message asks about a member's data.
+
+It reads the consent ledger (her current answers) and each contribution's visibility;
+nothing else decides what others may see, so a change she makes takes effect
+everywhere at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from consent.models import Answer, ConsentEvent, ConsentPurpose, ConsentText, Visibility
+from groups.models import SafeContactProfile
+
+FACILITATORS = "facilitators"
+SUPPORT_WORKER = "support_worker"
+GROUP = "group"
+PARTNER_CHARITY = "partner_charity"
+OUTPUTS = "outputs"
+AUDIENCES = {
+    FACILITATORS: "The facilitators",
+    SUPPORT_WORKER: "Your support worker",
+    GROUP: "Other members of the group",
+    PARTNER_CHARITY: "The partner charity",
+    OUTPUTS: "Reports and talks",
+}
+
+# Who sees a contribution, by the visibility she chose. Reports are a separate question
+# (`in_outputs`), since they also depend on her consent to quotes and credit.
+SEEN_BY = {
+    Visibility.ONLY_ME: frozenset(),
+    Visibility.FACILITATORS: frozenset({FACILITATORS}),
+    Visibility.GROUP: frozenset({FACILITATORS, GROUP}),
+    Visibility.ANONYMISED: frozenset({FACILITATORS, GROUP}),
+    Visibility.CREDITED: frozenset({FACILITATORS, GROUP}),
+}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One purpose as she sees it now: the current wording, her latest answer (or the
+    most private default), and whether the wording changed since she answered."""
+
+    purpose: ConsentPurpose
+    text: ConsentText
+    answer: str
+    event: ConsentEvent | None
+
+    @property
+    def is_default(self) -> bool:
+        return self.event is None
+
+    @property
+    def needs_review(self) -> bool:
+        return self.event is not None and self.event.text_id != self.text.pk
+
+
+def purposes():
+    """Active purposes, each with its current wording as `current_text` (two queries)."""
+    return list(
+        ConsentPurpose.objects.filter(is_active=True).prefetch_related(
+            Prefetch("texts", queryset=ConsentText.objects.order_by("-version"), to_attr="versions")
+        )
+    )
+
+
+def latest_events(member_ids) -> dict[tuple[int, int], ConsentEvent]:
+    """(member id, purpose id) → her latest event, for any number of members: one query."""
+    events = ConsentEvent.objects.latest_per_purpose(list(member_ids)).order_by()
+    return {(e.member_id, e.purpose_id): e for e in events}
+
+
+def choices(member) -> list[Choice]:
+    """Her current choice for every active purpose (three queries however long her history)."""
+    latest = latest_events([member.pk])
+    result = []
+    for purpose in purposes():
+        event = latest.get((member.pk, purpose.pk))
+        result.append(
+            Choice(
+                purpose=purpose,
+                text=purpose.versions[0],
+                answer=event.answer if event else Answer.NO,
+                event=event,
+            )
+        )
+    return result
+
+
+def answers(member_ids) -> dict[int, dict[str, str]]:
+    """member id → {purpose slug → answer}, defaults included: one query for many members."""
+    slugs = dict(ConsentPurpose.objects.values_list("pk", "slug"))
+    table = {member_id: dict.fromkeys(slugs.values(), Answer.NO) for member_id in member_ids}
+    for (member_id, purpose_id), event in latest_events(table).items():
+        table[member_id][slugs[purpose_id]] = event.answer
+    return table
+
+
+def allows(member, slug: str) -> bool:
+    """Whether she said yes to `slug`. "Ask me each time" is not a yes for anything automatic."""
+    return answers([member.pk])[member.pk].get(slug) == Answer.YES
+
+
+def channel_allowed(member, channel: str) -> bool:
+    """Whether she said this way of contacting her is safe (her safe-contact profile is
+    where she answers it, so there is one switch, not two that could disagree)."""
+    profile = SafeContactProfile.objects.filter(member=member).only("channels").first()
+    return profile is not None and channel in profile.channels
+
+
+def seen_by(contribution, audience: str) -> bool:
+    """Whether `audience` sees this contribution inside the group."""
+    return audience in SEEN_BY[contribution.visibility]
+
+
+def in_outputs(contribution, member_answers: dict[str, str]) -> str | None:
+    """How a contribution may appear in reports: "credited", "anonymised" or not at all.
+    Credit needs her yes to named credit; otherwise an anonymous quote needs her yes to
+    anonymous quotes. Withdrawing either takes it out of the next export."""
+    if contribution.visibility == Visibility.CREDITED and (
+        member_answers.get("named_credit") == Answer.YES
+    ):
+        return "credited"
+    if contribution.visibility in (Visibility.ANONYMISED, Visibility.CREDITED) and (
+        member_answers.get("anonymous_quotes") == Answer.YES
+    ):
+        return "anonymised"
+    return None
+
+
+def output_quotes(group) -> list[dict]:
+    """The group's contributions that may appear in a report, as they may appear."""
+    from consent.models import Contribution
+    from coproduction import crypto
+
+    contributions = list(
+        Contribution.objects.filter(
+            group=group, visibility__in=[Visibility.ANONYMISED, Visibility.CREDITED]
+        )
+        .select_related("member__profile")
+        .order_by("created_at", "pk")
+    )
+    member_ids = {c.member_id for c in contributions}
+    table = answers(member_ids)
+    crypto.warm_data_keys(member_ids)
+    quotes = []
+    for contribution in contributions:
+        how = in_outputs(contribution, table[contribution.member_id])
+        if how is None:
+            continue
+        quotes.append(
+            {
+                "text": contribution.text,
+                "kind": contribution.get_kind_display(),
+                "credit": _credit_name(contribution.member) if how == "credited" else "",
+                "date": contribution.created_at.date().isoformat(),
+            }
+        )
+    return quotes
+
+
+def _credit_name(user) -> str:
+    profile = getattr(user, "profile", None)
+    return (profile.preferred_name if profile else "") or user.first_name
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One thing an audience can see about her, and why."""
+
+    label: str
+    value: str
+
+
+def what_others_see(member) -> dict[str, list[Seen]]:
+    """For each audience, exactly what it sees about her, decided by this module's rules
+    and her current answers (a fixed number of queries however long her history)."""
+    from groups.models import Membership, SupportPlan
+    from groups.services import staff_around
+
+    profile = getattr(member, "profile", None)
+    name = (profile.preferred_name if profile else "") or member.first_name
+    mine = answers([member.pk])[member.pk]
+    contributions = list(member.contributions.all())
+    plan = SupportPlan.objects.filter(member=member).prefetch_related("readers").first()
+    plan_readers = {r.pk: r for r in plan.readers.all()} if plan else {}
+    around = {u.pk: u for u in staff_around(member)}
+    roles = dict(
+        Membership.objects.filter(
+            user_id__in=around, role__in=["facilitator", "support_worker"]
+        ).values_list("user_id", "role")
+    )
+
+    def readers_with(role: str) -> str:
+        names = [
+            u.get_full_name() or u.username
+            for pk, u in plan_readers.items()
+            if pk in around and roles.get(pk) == role
+        ]
+        return ", ".join(names)
+
+    def contributions_for(audience: str) -> list[Seen]:
+        return [Seen(c.get_kind_display(), c.text) for c in contributions if seen_by(c, audience)]
+
+    staff_basics = [Seen("Name", name)]
+    if profile and profile.pronouns:
+        staff_basics.append(Seen("Pronouns", profile.pronouns))
+    if profile and profile.get_access_needs_display():
+        staff_basics.append(Seen("Access needs", ", ".join(profile.get_access_needs_display())))
+    staff_basics.append(Seen("How to reach you", "The ways, days and times you chose"))
+    facilitators = [*staff_basics]
+    if readers_with("facilitator"):
+        facilitators.append(Seen("Your support plan", f"Shared with {readers_with('facilitator')}"))
+    facilitators += [Seen("Your choices", "Your answers on the page Your choices")]
+    facilitators += contributions_for(FACILITATORS)
+    support_worker = [*staff_basics]
+    if readers_with("support_worker"):
+        support_worker.append(
+            Seen("Your support plan", f"Shared with {readers_with('support_worker')}")
+        )
+    support_worker.append(Seen("Your choices", "Your answers on the page Your choices"))
+    if mine.get("checkins_seen_by_support_worker") == Answer.YES:
+        support_worker.append(Seen("Your check-in answers", "How you said you were doing"))
+    group = [Seen("Name", name), *contributions_for(GROUP)]
+    partner = [Seen("That you are in the group", "Counted, not named")]
+    if mine.get("share_contact_with_charity") == Answer.YES:
+        partner.append(Seen("Your contact details", "So the charity can contact you"))
+    outputs = []
+    for contribution in contributions:
+        how = in_outputs(contribution, mine)
+        if how == "credited":
+            outputs.append(
+                Seen(f"{contribution.get_kind_display()}, with your name", contribution.text)
+            )
+        elif how == "anonymised":
+            outputs.append(
+                Seen(f"{contribution.get_kind_display()}, without your name", contribution.text)
+            )
+    if mine.get("named_credit") == Answer.YES:
+        outputs.append(Seen("Your name", f"Thanked as {name}"))
+    for slug, label in (("photos", "Photos with you in them"), ("recordings", "Recordings of you")):
+        if mine.get(slug) == Answer.YES:
+            outputs.append(Seen(label, "Yes"))
+    return {
+        FACILITATORS: facilitators,
+        SUPPORT_WORKER: support_worker,
+        GROUP: group,
+        PARTNER_CHARITY: partner,
+        OUTPUTS: outputs,
+    }

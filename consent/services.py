@@ -1,0 +1,331 @@
+"""Writes for consent and sharing. Atomic, audited, and safe to call twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.http import int_to_base36
+
+from consent.models import (
+    Answer,
+    ConsentEvent,
+    ConsentPurpose,
+    Contribution,
+    DataExport,
+    ErasureRequest,
+    Visibility,
+)
+from coproduction import crypto
+from coproduction.audit.services import audit_record
+from groups.models import Invitation, Membership
+
+ERASURE_STANDS_AFTER = dt.timedelta(days=14)
+EXPORT_KEPT_FOR = dt.timedelta(days=7)
+
+
+def _is_facilitator_for(staff, member) -> bool:
+    groups = Membership.objects.current().members().filter(user=member).values("group")
+    return Membership.objects.filter(
+        user=staff,
+        group__in=groups,
+        role=Membership.Role.FACILITATOR,
+        status=Membership.Status.ACTIVE,
+    ).exists()
+
+
+# --- the ledger ---------------------------------------------------------------------
+
+
+def consent_record(
+    *,
+    member,
+    purpose: ConsentPurpose,
+    answer: str,
+    acting_user,
+    method: str = ConsentEvent.Method.PORTAL,
+    how_she_told_us: str = "",
+) -> ConsentEvent:
+    """Append her answer to the current wording of `purpose`.
+
+    A facilitator may record it on her behalf, saying how she told them; nobody else
+    can. Giving the same answer to the same wording again appends nothing.
+    """
+    if answer not in Answer.values:
+        raise ValidationError("Choose yes, no, or ask me each time.")
+    on_behalf = acting_user.pk != member.pk
+    if on_behalf:
+        if not _is_facilitator_for(acting_user, member):
+            raise ValidationError("Only she, or a facilitator of her group, can record this.")
+        if method == ConsentEvent.Method.PORTAL or not how_she_told_us.strip():
+            raise ValidationError("Say how she told you (in person, on paper or by phone).")
+    elif method != ConsentEvent.Method.PORTAL:
+        raise ValidationError("Your own answers are recorded in the portal.")
+    text = purpose.texts.order_by("-version").first()
+    with transaction.atomic():
+        last = (
+            ConsentEvent.objects.select_for_update()
+            .filter(member=member, purpose=purpose)
+            .order_by("-id")
+            .first()
+        )
+        if last is not None and last.answer == answer and last.text_id == text.pk:
+            return last
+        event = ConsentEvent.objects.create(
+            member=member,
+            purpose=purpose,
+            text=text,
+            answer=answer,
+            recorded_by=acting_user,
+            method=method,
+            how_she_told_us=how_she_told_us.strip() if on_behalf else "",
+        )
+        audit_record(actor=acting_user, action="consent.record", subject=event, subject_user=member)
+    return event
+
+
+# --- contributions ------------------------------------------------------------------
+
+
+def contribution_add(
+    *, member, group, text: str, kind: str, acting_user, visibility: str = Visibility.ONLY_ME
+) -> Contribution:
+    """Keep an idea, quote or comment of hers. A facilitator may record one with her
+    agreement; who sees it stays hers to set, starting at "only me"."""
+    if not text.strip():
+        raise ValidationError("Write it down first.")
+    if not Membership.objects.current().members().filter(user=member, group=group).exists():
+        raise ValidationError("She is not in this group.")
+    if acting_user.pk != member.pk:
+        if not _is_facilitator_for(acting_user, member):
+            raise ValidationError("Only she, or a facilitator of her group, can add this.")
+        visibility = Visibility.ONLY_ME
+    with transaction.atomic():
+        contribution = Contribution.objects.create(
+            member=member,
+            group=group,
+            kind=kind,
+            text=text.strip(),
+            visibility=visibility,
+            recorded_by=acting_user,
+        )
+        audit_record(
+            actor=acting_user, action="contribution.add", subject=contribution, subject_user=member
+        )
+    return contribution
+
+
+def contribution_set_visibility(*, contribution: Contribution, visibility: str, acting_user):
+    """She changes who sees one of her contributions; it applies at once everywhere."""
+    if acting_user.pk != contribution.member_id:
+        raise ValidationError("Only she can change who sees this.")
+    if visibility not in Visibility.values:
+        raise ValidationError("Choose who may see it.")
+    if contribution.visibility == visibility:
+        return contribution
+    with transaction.atomic():
+        contribution.visibility = visibility
+        contribution.visibility_changed_at = timezone.now()
+        contribution.save(update_fields=["visibility", "visibility_changed_at"])
+        audit_record(
+            actor=acting_user,
+            action="contribution.visibility",
+            subject=contribution,
+            subject_user=contribution.member,
+        )
+    return contribution
+
+
+# --- her data -----------------------------------------------------------------------
+
+
+def export_dir() -> Path:
+    path = Path(settings.VAR_DIR) / "exports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def data_export_request(*, member, acting_user) -> DataExport:
+    """Ask for a download of everything held about her. While one is being prepared,
+    asking again returns it rather than starting another."""
+    from consent.tasks import build_data_export
+
+    if acting_user.pk != member.pk:
+        raise ValidationError("Only she can download her data.")
+    with transaction.atomic():
+        pending = member.data_exports.filter(status=DataExport.Status.PENDING).first()
+        if pending is not None:
+            return pending
+        export = DataExport.objects.create(member=member)
+        audit_record(
+            actor=acting_user, action="data.export_request", subject=export, subject_user=member
+        )
+        build_data_export.delay_on_commit(export.pk)
+    return export
+
+
+def data_export_build(*, export_id: int) -> DataExport | None:
+    """Build the zip (JSON and a readable page). Claimed with a conditional UPDATE, so a
+    task delivered twice builds once; an export whose member was erased does nothing."""
+    from consent.export import write_export_zip
+
+    export = DataExport.objects.filter(pk=export_id).select_related("member").first()
+    if export is None or export.status != DataExport.Status.PENDING:
+        return export
+    path = export_dir() / f"{uuid.uuid4().hex}.zip"
+    write_export_zip(export.member, path)
+    claimed = DataExport.objects.filter(pk=export.pk, status=DataExport.Status.PENDING).update(
+        status=DataExport.Status.READY, path=path.name, ready_at=timezone.now()
+    )
+    if not claimed:
+        path.unlink(missing_ok=True)
+    export.refresh_from_db()
+    return export
+
+
+def data_exports_expire(*, now: dt.datetime | None = None) -> int:
+    """Delete downloads older than EXPORT_KEPT_FOR (a daily task)."""
+    cutoff = (now or timezone.now()) - EXPORT_KEPT_FOR
+    old = list(DataExport.objects.filter(created_at__lt=cutoff))
+    for export in old:
+        if export.path:
+            (export_dir() / export.path).unlink(missing_ok=True)
+    DataExport.objects.filter(pk__in=[e.pk for e in old]).delete()
+    return len(old)
+
+
+def erasure_request(*, member, acting_user) -> ErasureRequest:
+    """She asks for her data to be erased. It stands after ERASURE_STANDS_AFTER unless a
+    facilitator confirms it sooner. Asking twice keeps the first request."""
+    if acting_user.pk != member.pk:
+        raise ValidationError("Only she can ask for her data to be erased.")
+    with transaction.atomic():
+        existing = member.erasure_requests.filter(
+            status__in=[ErasureRequest.Status.REQUESTED, ErasureRequest.Status.CONFIRMED]
+        ).first()
+        if existing is not None:
+            return existing
+        request = ErasureRequest.objects.create(
+            member=member,
+            member_ref=member.pk,
+            stands_at=timezone.now() + ERASURE_STANDS_AFTER,
+        )
+        request.groups.set(
+            Membership.objects.current()
+            .members()
+            .filter(user=member)
+            .values_list("group", flat=True)
+        )
+        audit_record(
+            actor=acting_user, action="erasure.request", subject=request, subject_user=member
+        )
+    return request
+
+
+def erasure_withdraw(*, request: ErasureRequest, acting_user) -> ErasureRequest:
+    """She changes her mind before it is carried out (after a confirmation too)."""
+    if acting_user.pk != request.member_ref:
+        raise ValidationError("Only she can withdraw her request.")
+    updated = ErasureRequest.objects.filter(
+        pk=request.pk,
+        status__in=[ErasureRequest.Status.REQUESTED, ErasureRequest.Status.CONFIRMED],
+    ).update(status=ErasureRequest.Status.WITHDRAWN)
+    request.refresh_from_db()
+    if updated:
+        audit_record(actor=acting_user, action="erasure.withdraw", subject=request)
+    return request
+
+
+def erasure_confirm(
+    *, request: ErasureRequest, acting_user, kept_for_legal_reasons: str = ""
+) -> ErasureRequest:
+    """A facilitator confirms the request. With nothing kept for a legal reason it is
+    carried out now; with a reason, it waits for `stands_at` so that she sees the reason
+    (on her data page) before her account closes. Confirming twice confirms once."""
+    if request.member is None or not _is_facilitator_for(acting_user, request.member):
+        raise ValidationError("Only a facilitator of her group can confirm this.")
+    updated = ErasureRequest.objects.filter(
+        pk=request.pk, status=ErasureRequest.Status.REQUESTED
+    ).update(
+        status=ErasureRequest.Status.CONFIRMED,
+        decided_by=acting_user,
+        kept_for_legal_reasons=kept_for_legal_reasons.strip(),
+    )
+    request.refresh_from_db()
+    if updated:
+        audit_record(actor=acting_user, action="erasure.confirm", subject=request)
+    if request.kept_for_legal_reasons:
+        return request
+    return erasure_carry_out(request_id=request.pk)
+
+
+def erasures_due(*, now: dt.datetime | None = None) -> int:
+    """Carry out every request whose time has come, confirmed or not (a daily task)."""
+    due = ErasureRequest.objects.filter(
+        status__in=[ErasureRequest.Status.REQUESTED, ErasureRequest.Status.CONFIRMED],
+        stands_at__lte=now or timezone.now(),
+    ).values_list("pk", flat=True)
+    return sum(1 for pk in list(due) if erasure_carry_out(request_id=pk).status == "done")
+
+
+def erasure_carry_out(*, request_id: int) -> ErasureRequest:
+    """Erase her: destroy her data key (so every encrypted field of hers, in the database
+    and in later backups, can never be read), delete her account and everything that
+    cascades from it, blank what names her elsewhere, end her sessions. What remains is
+    the request itself (a number and dates), the consent ledger and the audit trail,
+    which hold no personal data. Carrying it out twice does nothing more."""
+    with transaction.atomic():
+        request = ErasureRequest.objects.select_for_update().get(pk=request_id)
+        if request.status not in (ErasureRequest.Status.REQUESTED, ErasureRequest.Status.CONFIRMED):
+            return request
+        member_id = request.member_ref
+        addresses = _addresses_of(member_id)  # before her account and addresses go
+        crypto.data_key_destroy(member_id)
+        for export in DataExport.objects.filter(member_id=member_id):
+            if export.path:
+                (export_dir() / export.path).unlink(missing_ok=True)
+        Invitation.objects.filter(membership__user_id=member_id).delete()
+        _end_sessions(member_id, addresses)
+        from django.contrib.auth import get_user_model
+
+        get_user_model().objects.filter(pk=member_id).delete()
+        ErasureRequest.objects.filter(pk=request.pk).update(
+            status=ErasureRequest.Status.DONE, completed_at=timezone.now(), member=None
+        )
+        audit_record(actor=None, action="erasure.done", subject=request)
+    request.refresh_from_db()
+    return request
+
+
+def _addresses_of(member_id: int) -> set[str]:
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    found = set(EmailAddress.objects.filter(user_id=member_id).values_list("email", flat=True))
+    found |= set(get_user_model().objects.filter(pk=member_id).values_list("email", flat=True))
+    return {address.lower() for address in found if address}
+
+
+def _end_sessions(member_id: int, addresses: set[str]) -> None:
+    """Delete every session signed in as her, or part-way through signing in as her:
+    allauth keeps a pending sign-in (her id in base 36 and the address a code went to)
+    under "account_login", in a session that has no `_auth_user_id` yet."""
+
+    def is_hers(data: dict) -> bool:
+        pending = data.get("account_login") or {}
+        text = json.dumps(data, default=str).lower()
+        return (
+            str(data.get("_auth_user_id")) == str(member_id)
+            or pending.get("user_pk") == int_to_base36(member_id)
+            or any(address in text for address in addresses)
+        )
+
+    stale = [s.pk for s in Session.objects.iterator() if is_hers(s.get_decoded())]
+    Session.objects.filter(pk__in=stale).delete()

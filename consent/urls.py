@@ -1,0 +1,55 @@
+from django.urls import path
+
+from consent.views import member, staff
+
+app_name = "consent"
+
+urlpatterns = [
+    # The member portal.
+    path("my/choices/", member.choices, name="my_choices"),
+    path("my/choices/history/", member.choice_history, name="my_choice_history"),
+    path("my/choices/<slug:slug>/", member.choice_set, name="my_choice_set"),
+    path("my/contributions/", member.contributions, name="my_contributions"),
+    path(
+        "my/contributions/<int:contribution_id>/visibility/",
+        member.contribution_visibility,
+        name="my_contribution_visibility",
+    ),
+    path("my/who-sees-what/", member.who_sees_what, name="my_who_sees_what"),
+    path("my/data/", member.my_data, name="my_data"),
+    path("my/data/download/", member.data_download_request, name="my_data_download_request"),
+    path("my/data/download/<int:export_id>/", member.data_download, name="my_data_download"),
+    path("my/data/erase/", member.erase, name="my_data_erase"),
+    path(
+        "my/data/erase/<int:request_id>/withdraw/", member.erase_withdraw, name="my_erase_withdraw"
+    ),
+    # Staff pages.
+    path("staff/groups/<int:group_id>/choices/", staff.group_choices, name="group_choices"),
+    path(
+        "staff/groups/<int:group_id>/members/<int:membership_id>/choices/",
+        staff.member_choices,
+        name="member_choices",
+    ),
+    path(
+        "staff/groups/<int:group_id>/members/<int:membership_id>/choices/history/",
+        staff.member_choice_history,
+        name="member_choice_history",
+    ),
+    path(
+        "staff/groups/<int:group_id>/members/<int:membership_id>/contributions/",
+        staff.member_contribution_add,
+        name="member_contribution_add",
+    ),
+    path(
+        "staff/groups/<int:group_id>/contributions/",
+        staff.group_contributions,
+        name="group_contributions",
+    ),
+    path("staff/groups/<int:group_id>/outputs.csv", staff.outputs_export, name="outputs_export"),
+    path("staff/groups/<int:group_id>/erasure/", staff.erasure_requests, name="erasure_requests"),
+    path(
+        "staff/groups/<int:group_id>/erasure/<int:request_id>/confirm/",
+        staff.erasure_confirm,
+        name="erasure_confirm",
+    ),
+]

@@ -4,7 +4,18 @@ edited. The ledger itself is read-only, for operators only."""
 
 from django.contrib import admin
 
-from consent.models import ConsentEvent, ConsentPurpose, ConsentText
+from consent.models import (
+    Answer,
+    ConsentEvent,
+    ConsentPurpose,
+    ConsentText,
+    ContactSharedWithCharity,
+)
+from coproduction.audit.services import audit_record
+from groups.admin import is_partner_admin, partner_scope
+from groups.models import Membership
+
+SHARE = "share_contact_with_charity"
 
 
 class ConsentTextInline(admin.StackedInline):
@@ -45,3 +56,92 @@ class ConsentEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(ContactSharedWithCharity)
+class ContactSharedWithCharityAdmin(admin.ModelAdmin):
+    """A partner admin sees the contact details of members of her organisation's groups who
+    said yes to sharing them with the charity — and how they said they may be contacted.
+    Withdrawing removes her from this list at once. Every listing is audited per member."""
+
+    list_display = ("name", "email", "phone", "ways", "days", "hours", "sender_name")
+    list_select_related = ("member__profile",)
+    fields = list_display
+    readonly_fields = list_display
+
+    def get_queryset(self, request):
+        sharing = (
+            ConsentEvent.objects.latest_per_purpose(self._members(request))
+            .filter(purpose__slug=SHARE, answer=Answer.YES)
+            .values("member_id")
+        )
+        return super().get_queryset(request).filter(member_id__in=sharing)
+
+    def _members(self, request):
+        scope = partner_scope(request)
+        memberships = Membership.objects.current().members()
+        if scope is not None:
+            memberships = memberships.filter(group__in=scope)
+        return list(memberships.values_list("user_id", flat=True).distinct())
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_superuser or is_partner_admin(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        if not self.has_module_permission(request):
+            return False
+        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        for profile in changelist.result_list if changelist else []:
+            audit_record(
+                actor=request.user,
+                action="contact.charity_view",
+                subject=profile,
+                subject_user=profile.member,
+            )
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        profile = self.get_queryset(request).filter(pk=object_id).first()
+        if profile is not None:
+            audit_record(
+                actor=request.user,
+                action="contact.charity_view",
+                subject=profile,
+                subject_user=profile.member,
+            )
+        return response
+
+    @admin.display(description="Name")
+    def name(self, obj) -> str:
+        profile = getattr(obj.member, "profile", None)
+        return (profile.preferred_name if profile else "") or obj.member.first_name
+
+    @admin.display(description="Email")
+    def email(self, obj) -> str:
+        return obj.member.email
+
+    @admin.display(description="Ways she said are safe")
+    def ways(self, obj) -> str:
+        return ", ".join(obj.get_channels_display()) or "She will get in touch"
+
+    @admin.display(description="Safe days")
+    def days(self, obj) -> str:
+        return ", ".join(obj.get_safe_days_display())
+
+    @admin.display(description="Safe hours")
+    def hours(self, obj) -> str:
+        return f"{obj.safe_from:%H:%M}–{obj.safe_until:%H:%M}"

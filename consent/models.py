@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from coproduction.crypto.fields import EncryptedTextField
-from groups.models import CoproGroup
+from groups.models import CoproGroup, SafeContactProfile
 
 
 class Answer(models.TextChoices):
@@ -215,3 +215,13 @@ class ErasureRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Erasure request #{self.pk} ({self.status})"
+
+
+class ContactSharedWithCharity(SafeContactProfile):
+    """Members' contact details as the partner charity may see them: only of members who
+    said yes to sharing them with the charity (the admin filters through consent.policy)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "contact shared with the charity"
+        verbose_name_plural = "contacts shared with the charity"

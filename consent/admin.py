@@ -15,7 +15,7 @@ from coproduction.audit.services import audit_record
 from groups.admin import is_partner_admin, partner_scope
 from groups.models import Membership
 
-SHARE = "share_contact_with_charity"
+SHARE = "share_contact_with_partner"
 
 
 class ConsentTextInline(admin.StackedInline):

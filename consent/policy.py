@@ -17,13 +17,14 @@ from groups.models import SafeContactProfile
 FACILITATORS = "facilitators"
 SUPPORT_WORKER = "support_worker"
 GROUP = "group"
-PARTNER_CHARITY = "partner_charity"
+PARTNER_CHARITY = "partner"
 OUTPUTS = "outputs"
 AUDIENCES = {
     FACILITATORS: "The facilitators",
     SUPPORT_WORKER: "Your support worker",
     GROUP: "Other members of the group",
-    PARTNER_CHARITY: "The partner charity",
+    # Member pages say "organisation": a glance at her screen should not read "charity".
+    PARTNER_CHARITY: "The partner organisation",
     OUTPUTS: "Reports and talks",
 }
 
@@ -225,8 +226,8 @@ def what_others_see(member) -> dict[str, list[Seen]]:
         support_worker.append(Seen("Your check-in answers", "How you said you were doing"))
     group = [Seen("Name", name), *contributions_for(GROUP)]
     partner = [Seen("That you are in the group", "Counted, not named")]
-    if mine.get("share_contact_with_charity") == Answer.YES:
-        partner.append(Seen("Your contact details", "So the charity can contact you"))
+    if mine.get("share_contact_with_partner") == Answer.YES:
+        partner.append(Seen("Your contact details", "So the organisation can contact you"))
     outputs = []
     for contribution in contributions:
         how = in_outputs(contribution, mine)

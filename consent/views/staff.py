@@ -52,7 +52,7 @@ SHORT_LABELS = {
     "named_credit": "Thanked by name",
     "photos": "Photos",
     "recordings": "Recordings",
-    "share_contact_with_charity": "Contact details to the charity",
+    "share_contact_with_partner": "Contact details to the charity",
     "future_projects": "Future projects",
     "checkins_seen_by_support_worker": "Check-ins seen by support worker",
 }
@@ -63,7 +63,7 @@ AGREED_TO = {
     "named_credit": "agreed to be thanked by name in reports",
     "photos": "agreed to be photographed",
     "recordings": "agreed to be recorded",
-    "share_contact_with_charity": "agreed that the partner charity may have their contact details",
+    "share_contact_with_partner": "agreed that the partner charity may have their contact details",
     "future_projects": "agreed to hear about future projects",
     "checkins_seen_by_support_worker": "agreed that their support worker may see check-ins",
 }

@@ -24,7 +24,7 @@ def sam_contact(sam_membership):
 
 
 def share(member, answer):
-    purpose = ConsentPurpose.objects.get(slug="share_contact_with_charity")
+    purpose = ConsentPurpose.objects.get(slug="share_contact_with_partner")
     services.consent_record(member=member, purpose=purpose, answer=answer, acting_user=member)
 
 

@@ -261,7 +261,7 @@ def samantha(
     say(member, "photos", Answer.NO)
     say(
         member,
-        "share_contact_with_charity",
+        "share_contact_with_partner",
         Answer.NO,
         acting_user=helen,
         method=ConsentEvent.Method.PHONE,

@@ -712,7 +712,7 @@ def test_by_default_others_see_little(member_client, sam, tuesday_group):
     assert "Only for me" not in page
     assert "<dt>Name</dt>" in audience_part(page, "group")
     assert "Nothing." in audience_part(page, "outputs")
-    assert "Counted, not named" in audience_part(page, "partner_charity")
+    assert "Counted, not named" in audience_part(page, "partner")
 
 
 def test_the_page_is_exactly_the_policy(member_client, sam, tuesday_group, purposes):
@@ -749,3 +749,17 @@ def test_it_links_to_where_she_changes_things(member_client):
     page = html(member_client.get(reverse("consent:my_who_sees_what")))
     assert f'href="{reverse("consent:my_choices")}"' in page
     assert f'href="{reverse("consent:my_contributions")}"' in page
+
+
+def test_consent_pages_use_no_revealing_words(fresh_client):
+    for name in (
+        "consent:my_choices",
+        "consent:my_choice_history",
+        "consent:my_contributions",
+        "consent:my_who_sees_what",
+        "consent:my_data",
+        "consent:my_data_erase",
+    ):
+        page = fresh_client.get(reverse(name)).content.decode().lower()
+        for word in ("trauma", "charity", "co-production", "health", "diagnos"):
+            assert word not in page, (name, word)

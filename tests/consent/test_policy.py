@@ -284,7 +284,7 @@ def test_a_visibility_change_shows_at_once(sam, helen, contributions):
 
 @pytest.mark.parametrize(("answer", "shared"), [(YES, True), (NO, False), (ASK, False)])
 def test_partner_charity_sees_her_contact_details_only_with_her_yes(sam, answer, shared):
-    say(sam, "share_contact_with_charity", answer)
+    say(sam, "share_contact_with_partner", answer)
     seen = policy.what_others_see(fresh(sam))[policy.PARTNER_CHARITY]
     assert ("Your contact details" in labels(seen)) is shared
     assert labels(seen) >= {"That you are in the group"}
@@ -292,8 +292,8 @@ def test_partner_charity_sees_her_contact_details_only_with_her_yes(sam, answer,
 
 
 def test_partner_charity_loses_her_contact_details_when_she_withdraws(sam):
-    say(sam, "share_contact_with_charity", YES)
-    say(sam, "share_contact_with_charity", NO)
+    say(sam, "share_contact_with_partner", YES)
+    say(sam, "share_contact_with_partner", NO)
     seen = policy.what_others_see(fresh(sam))[policy.PARTNER_CHARITY]
     assert "Your contact details" not in labels(seen)
 

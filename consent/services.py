@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -293,6 +294,7 @@ def erasure_carry_out(*, request_id: int) -> ErasureRequest:
                 (export_dir() / export.path).unlink(missing_ok=True)
         Invitation.objects.filter(membership__user_id=member_id).delete()
         _end_sessions(member_id, addresses)
+        _forget_rate_limits(addresses)
         from django.contrib.auth import get_user_model
 
         get_user_model().objects.filter(pk=member_id).delete()
@@ -311,6 +313,24 @@ def _addresses_of(member_id: int) -> set[str]:
     found = set(EmailAddress.objects.filter(user_id=member_id).values_list("email", flat=True))
     found |= set(get_user_model().objects.filter(pk=member_id).values_list("email", flat=True))
     return {address.lower() for address in found if address}
+
+
+def _forget_rate_limits(addresses: set[str]) -> None:
+    """Delete allauth's per-address rate-limit counters: their cache keys hold an unsalted
+    hash of her address, which anyone who guesses the address could match. allauth has
+    no public way to clear a key without a request, so its key scheme is used directly."""
+    from allauth.core.internal.ratelimit import get_cache_key, get_rates
+
+    for action in ("login", "login_failed", "request_login_code", "reset_password"):
+        for rate in get_rates(app="allauth.account", action=action):
+            if rate.per != "key":
+                continue
+            for address in addresses:
+                cache.delete(
+                    get_cache_key(
+                        None, app="allauth.account", action=action, rate=rate, key=address
+                    )
+                )
 
 
 def _end_sessions(member_id: int, addresses: set[str]) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from allauth.core.internal.ratelimit import get_cache_key, get_rates
 from celery import current_app
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
@@ -486,3 +487,12 @@ def test_the_daily_task_erases_only_those_whose_time_has_come(maria, group):
     assert run_daily(ASKED + dt.timedelta(days=15)) == 1
     assert not User.objects.filter(pk=maria.pk).exists()
     assert User.objects.filter(pk=other.pk).exists()
+
+
+def test_no_rate_limit_counter_keyed_by_her_address_remains(erased):
+    rate = next(r for r in get_rates(app="allauth.account", action="request_login_code")
+                if r.per == "key")  # fmt: skip
+    key = get_cache_key(
+        None, app="allauth.account", action="request_login_code", rate=rate, key=EMAIL
+    )
+    assert cache.get(key) is None

@@ -136,9 +136,15 @@ class Contribution(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     visibility_changed_at = models.DateTimeField(default=timezone.now)
+    nonce = models.UUIDField(
+        null=True, blank=True, editable=False, help_text="The form it came from, sent once."
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "nonce"], name="consent_contribution_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.http import int_to_base36
 
@@ -96,10 +96,22 @@ def consent_record(
 
 
 def contribution_add(
-    *, member, group, text: str, kind: str, acting_user, visibility: str = Visibility.ONLY_ME
+    *,
+    member,
+    group,
+    text: str,
+    kind: str,
+    acting_user,
+    visibility: str = Visibility.ONLY_ME,
+    nonce: uuid.UUID | None = None,
 ) -> Contribution:
     """Keep an idea, quote or comment of hers. A facilitator may record one with her
-    agreement; who sees it stays hers to set, starting at "only me"."""
+    agreement; who sees it stays hers to set, starting at "only me". The same form sent
+    twice (`nonce`) keeps it once."""
+    if nonce is not None:
+        existing = Contribution.objects.filter(member=member, nonce=nonce).first()
+        if existing is not None:
+            return existing
     if not text.strip():
         raise ValidationError("Write it down first.")
     if not Membership.objects.current().members().filter(user=member, group=group).exists():
@@ -108,18 +120,25 @@ def contribution_add(
         if not _is_facilitator_for(acting_user, member):
             raise ValidationError("Only she, or a facilitator of her group, can add this.")
         visibility = Visibility.ONLY_ME
-    with transaction.atomic():
-        contribution = Contribution.objects.create(
-            member=member,
-            group=group,
-            kind=kind,
-            text=text.strip(),
-            visibility=visibility,
-            recorded_by=acting_user,
-        )
-        audit_record(
-            actor=acting_user, action="contribution.add", subject=contribution, subject_user=member
-        )
+    try:
+        with transaction.atomic():
+            contribution = Contribution.objects.create(
+                member=member,
+                group=group,
+                kind=kind,
+                text=text.strip(),
+                visibility=visibility,
+                recorded_by=acting_user,
+                nonce=nonce,
+            )
+            audit_record(
+                actor=acting_user,
+                action="contribution.add",
+                subject=contribution,
+                subject_user=member,
+            )
+    except IntegrityError:  # the same form, sent twice at once: the other request kept it
+        return Contribution.objects.get(member=member, nonce=nonce)
     return contribution
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import forms
 
+from consent.forms.fields import once_field
 from consent.models import Answer, Contribution, Visibility
 
 # Who sees a contribution, in her words. Mirrors `policy.SEEN_BY`: anything the group
@@ -33,6 +34,7 @@ class ContributionForm(forms.Form):
     """Keep an idea, something she said, or a comment. The group is asked only when she
     is in more than one; otherwise it is her one group."""
 
+    once = once_field()
     kind = forms.ChoiceField(
         label="What is it?",
         choices=Contribution.Kind.choices,

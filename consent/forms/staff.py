@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
+from consent.forms.fields import once_field
 from consent.models import Answer, ConsentEvent, Contribution
 
 # What a facilitator may record for her: never "in the portal", which only she can use.
@@ -74,6 +75,7 @@ class AnswerOnHerBehalfForm(forms.Form):
 class ContributionForm(forms.Form):
     """An idea, quote or comment she gave, written down with her agreement."""
 
+    once = once_field()
     kind = forms.ChoiceField(
         label="What it is",
         choices=STAFF_KINDS,

@@ -251,6 +251,7 @@ def contributions(request: HttpRequest) -> HttpResponse:
                 kind=data["kind"],
                 visibility=data["visibility"],
                 acting_user=request.user,
+                nonce=data["once"],
             )
         except ValidationError as error:
             _form_error(form, error, "text")

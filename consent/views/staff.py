@@ -344,6 +344,7 @@ def member_contribution_add(
                 text=form.cleaned_data["text"],
                 kind=form.cleaned_data["kind"],
                 acting_user=request.user,
+                nonce=form.cleaned_data["once"],
             )
         except ValidationError as error:
             form.add_error(None, error)

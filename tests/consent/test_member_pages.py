@@ -763,3 +763,12 @@ def test_consent_pages_use_no_revealing_words(fresh_client):
         page = fresh_client.get(reverse(name)).content.decode().lower()
         for word in ("trauma", "charity", "co-production", "health", "diagnos"):
             assert word not in page, (name, word)
+
+
+def test_a_double_tap_on_keep_keeps_it_once(member_client, sam):
+    page = member_client.get(reverse("consent:my_contributions"))
+    once = page.context["form"]["once"].value()
+    data = {"kind": "idea", "text": "Texts before calls", "visibility": "only_me", "once": once}
+    member_client.post(reverse("consent:my_contributions"), data)
+    member_client.post(reverse("consent:my_contributions"), data)
+    assert sam.contributions.count() == 1

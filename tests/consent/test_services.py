@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 import zipfile
 
 import pytest
@@ -616,3 +617,21 @@ def test_someone_elses_request_is_not_confirmed_by_a_stranger(sam, var_dir):
     erasure = services.erasure_request(member=sam, acting_user=sam)
     with pytest.raises(ValidationError):
         services.erasure_confirm(request=erasure, acting_user=stranger)
+
+
+def test_the_same_form_sent_twice_keeps_one_contribution(sam, group):
+    once = uuid.uuid4()
+    first = services.contribution_add(
+        member=sam, group=group, text="Text first", kind="idea", acting_user=sam, nonce=once
+    )
+    again = services.contribution_add(
+        member=sam, group=group, text="Text first", kind="idea", acting_user=sam, nonce=once
+    )
+    assert again == first
+    assert sam.contributions.count() == 1
+    assert actions().count("contribution.add") == 1
+    other = services.contribution_add(
+        member=sam, group=group, text="Text first", kind="idea", acting_user=sam,
+        nonce=uuid.uuid4(),
+    )  # fmt: skip
+    assert other != first

@@ -13,7 +13,7 @@ from consent.models import (
 )
 from coproduction.audit.services import audit_record
 from groups.admin import is_partner_admin, partner_scope
-from groups.models import Membership
+from groups.models import Membership, preferred_name
 
 SHARE = "share_contact_with_partner"
 
@@ -127,8 +127,7 @@ class ContactSharedWithCharityAdmin(admin.ModelAdmin):
 
     @admin.display(description="Name")
     def name(self, obj) -> str:
-        profile = getattr(obj.member, "profile", None)
-        return (profile.preferred_name if profile else "") or obj.member.first_name
+        return preferred_name(obj.member, default="")
 
     @admin.display(description="Email")
     def email(self, obj) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 
 from consent.models import Answer, ConsentEvent, ConsentPurpose, ConsentText, Visibility
-from groups.models import SafeContactProfile
+from groups.models import SafeContactProfile, preferred_name
 
 FACILITATORS = "facilitators"
 SUPPORT_WORKER = "support_worker"
@@ -155,16 +155,13 @@ def output_quotes(group) -> list[dict]:
             {
                 "text": contribution.text,
                 "kind": contribution.get_kind_display(),
-                "credit": _credit_name(contribution.member) if how == "credited" else "",
+                "credit": preferred_name(contribution.member, default="")
+                if how == "credited"
+                else "",
                 "date": contribution.created_at.date().isoformat(),
             }
         )
     return quotes
-
-
-def _credit_name(user) -> str:
-    profile = getattr(user, "profile", None)
-    return (profile.preferred_name if profile else "") or user.first_name
 
 
 @dataclass(frozen=True)
@@ -182,7 +179,7 @@ def what_others_see(member) -> dict[str, list[Seen]]:
     from groups.services import staff_around
 
     profile = getattr(member, "profile", None)
-    name = (profile.preferred_name if profile else "") or member.first_name
+    name = preferred_name(member, default="")
     mine = answers([member.pk])[member.pk]
     contributions = list(member.contributions.all())
     plan = SupportPlan.objects.filter(member=member).prefetch_related("readers").first()

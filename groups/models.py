@@ -142,6 +142,13 @@ class Membership(models.Model):
         return self.status == self.Status.STEPPED_BACK
 
 
+def preferred_name(user, default: str = "A member") -> str:
+    """The name she chose to be called, else her first name, else `default`: the one rule
+    every page, export and report uses to name her."""
+    profile = getattr(user, "profile", None)
+    return (profile.preferred_name if profile is not None else "") or user.first_name or default
+
+
 class Profile(models.Model):
     """How she would like to be known. Only the name is needed; nothing asks her story."""
 

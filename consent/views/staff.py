@@ -34,14 +34,14 @@ from consent.forms.staff import (
 from consent.models import Answer, ConsentEvent, Contribution, ErasureRequest, Visibility
 from coproduction import crypto
 from coproduction.audit.services import audit_record
-from groups.models import CoproGroup, Membership
+from groups.models import CoproGroup, Membership, preferred_name
 from groups.permissions import (
     get_group_for_user,
     get_member_for_staff,
     get_staff_group,
     require_staff,
 )
-from groups.views.staff import preferred_name, staff_name, status_text
+from groups.views.staff import staff_name, status_text
 
 PAGE_SIZE = 50
 

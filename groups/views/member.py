@@ -49,6 +49,7 @@ from groups.models import (
     Profile,
     SafeContactProfile,
     SupportPlan,
+    preferred_name,
 )
 from groups.permissions import get_own_membership, require_member
 
@@ -90,14 +91,13 @@ def home(request: HttpRequest) -> HttpResponse:
     """The member portal's first page: what needs her, then everything one tap away."""
     require_member(request.user)
     user = User.objects.select_related("profile", "safe_contact").get(pk=request.user.pk)
-    profile = _related_or_none(user, "profile")
     safe_contact = _related_or_none(user, "safe_contact")
     memberships = member_memberships(request)
     return render(
         request,
         "groups/member/home.html",
         {
-            "name": (profile.preferred_name if profile else "") or user.first_name,
+            "name": preferred_name(user, default=""),
             "memberships": memberships,
             "awaiting": [m for m in memberships if m.agreement_awaits],
             "safe_contact": safe_contact,

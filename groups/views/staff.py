@@ -49,6 +49,7 @@ from groups.models import (
     SupportContact,
     SupportPlan,
     Training,
+    preferred_name,
 )
 from groups.permissions import (
     get_group_for_user,
@@ -77,14 +78,6 @@ ROLE_ORDER = {Membership.Role.FACILITATOR: 0, Membership.Role.SUPPORT_WORKER: 1}
 
 
 # --- what a page shows about a person ---------------------------------------------
-
-
-def preferred_name(user) -> str:
-    """The name she chose to be called, falling back to her first name."""
-    profile = getattr(user, "profile", None)
-    if profile is not None and profile.preferred_name:
-        return profile.preferred_name
-    return user.first_name or "A member"
 
 
 def staff_name(user) -> str:

@@ -67,18 +67,22 @@ AGREED_TO = {
     "future_projects": "agreed to hear about future projects",
     "checkins_seen_by_support_worker": "agreed that their support worker may see check-ins",
 }
-# Who sees a contribution, as staff read it (the member-facing labels say "my").
-VISIBILITY_LABELS = {
-    Visibility.ONLY_ME: "Only her",
-    Visibility.FACILITATORS: "The facilitators",
-    Visibility.GROUP: "The group",
-    Visibility.ANONYMISED: "The group, and reports without her name",
-    Visibility.CREDITED: "The group, and reports with her name",
+# Who sees a contribution inside the group, as staff read it, by the policy's audiences.
+SEEN_INSIDE = {
+    frozenset(): "Only her",
+    frozenset({policy.FACILITATORS}): "The facilitators",
+    frozenset({policy.FACILITATORS, policy.GROUP}): "The group",
 }
+# How it may appear in reports now, by `policy.in_outputs`: what the export does.
 IN_REPORTS = {
     "credited": "With her name",
     "anonymised": "Without her name",
     None: "Not in reports",
+}
+SEEN_IN_REPORTS = {
+    "credited": ", and reports with her name",
+    "anonymised": ", and reports without her name",
+    None: "",
 }
 KIND_LABELS = dict(STAFF_KINDS)
 # Each audience a staff role stands in when the policy is asked what she may see.
@@ -382,6 +386,24 @@ class ContributionRow:
     in_reports: str
 
 
+def _seen_by_now(contribution: Contribution, member_answers: dict[str, str]) -> str:
+    """Who sees it today, from the same policy the export asks: the visibility she chose
+    counts for reports only while her answers allow it (rule 2: one truth everywhere)."""
+    inside = SEEN_INSIDE[policy.SEEN_BY[contribution.visibility]]
+    return inside + SEEN_IN_REPORTS[policy.in_outputs(contribution, member_answers)]
+
+
+def _in_reports_now(contribution: Contribution, member_answers: dict[str, str]) -> str:
+    """How it may appear in reports today and, where her choice of visibility asks for
+    more, which of her answers holds it back, so nobody reads her choice as a yes."""
+    how = policy.in_outputs(contribution, member_answers)
+    if how == "anonymised" and contribution.visibility == Visibility.CREDITED:
+        return f"{IN_REPORTS[how]} (she has not agreed to be named)"
+    if how is None and contribution.visibility in (Visibility.ANONYMISED, Visibility.CREDITED):
+        return f"{IN_REPORTS[how]} (she has not agreed to be quoted)"
+    return IN_REPORTS[how]
+
+
 @require_safe
 @login_required
 def group_contributions(request: HttpRequest, group_id: int) -> HttpResponse:
@@ -413,8 +435,8 @@ def group_contributions(request: HttpRequest, group_id: int) -> HttpResponse:
             name=preferred_name(c.member),
             kind=KIND_LABELS.get(c.kind, c.get_kind_display()),
             text=c.text,
-            seen_by=VISIBILITY_LABELS[c.visibility],
-            in_reports=IN_REPORTS[policy.in_outputs(c, table[c.member_id])],
+            seen_by=_seen_by_now(c, table[c.member_id]),
+            in_reports=_in_reports_now(c, table[c.member_id]),
         )
         for c in visible
     ]

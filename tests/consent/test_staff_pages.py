@@ -655,18 +655,57 @@ def test_contributions_say_how_each_may_appear_in_reports(client, shared):
         rows = client.get(url_for("group_contributions", shared)).context["rows"]
         return {row.text: row.in_reports for row in rows}
 
-    assert set(in_reports().values()) == {"Not in reports"}
+    assert in_reports() == {
+        "Sam for facilitators.": "Not in reports",
+        "Sam for group.": "Not in reports",
+        "Sam for anonymised.": "Not in reports (she has not agreed to be quoted)",
+        "Sam for credited.": "Not in reports (she has not agreed to be quoted)",
+    }
     say(shared.sam, "anonymous_quotes", Answer.YES)
     assert in_reports() == {
         "Sam for facilitators.": "Not in reports",
         "Sam for group.": "Not in reports",
         "Sam for anonymised.": "Without her name",
-        "Sam for credited.": "Without her name",
+        "Sam for credited.": "Without her name (she has not agreed to be named)",
     }
     say(shared.sam, "named_credit", Answer.YES)
     assert in_reports()["Sam for credited."] == "With her name"
     say(shared.sam, "anonymous_quotes", Answer.NO)
-    assert in_reports()["Sam for anonymised."] == "Not in reports"
+    assert in_reports()["Sam for anonymised."] == "Not in reports (she has not agreed to be quoted)"
+
+
+def test_who_sees_it_says_what_the_export_does_after_she_withdraws(client, shared):
+    """Rule 2 everywhere at once: once Sam withdraws her yes to quotes, the table no
+    longer says "reports without her name" beside "Not in reports"."""
+    client.force_login(shared.helen)
+
+    def table():
+        rows = client.get(url_for("group_contributions", shared)).context["rows"]
+        return {row.text: row.seen_by for row in rows}
+
+    def exported():
+        response = client.get(url_for("outputs_export", shared))
+        return {line.split(",")[0] for line in response.content.decode().splitlines()[1:]}
+
+    say(shared.sam, "anonymous_quotes", Answer.YES)
+    assert table() == {
+        "Sam for facilitators.": "The facilitators",
+        "Sam for group.": "The group",
+        "Sam for anonymised.": "The group, and reports without her name",
+        "Sam for credited.": "The group, and reports without her name",
+    }
+    assert exported() == {"Sam for anonymised.", "Sam for credited."}
+
+    say(shared.sam, "named_credit", Answer.YES)
+    assert table()["Sam for credited."] == "The group, and reports with her name"
+
+    say(shared.sam, "anonymous_quotes", Answer.NO)
+    say(shared.sam, "named_credit", Answer.NO)
+    assert exported() == set()
+    assert set(table().values()) == {"The facilitators", "The group"}
+    page = client.get(url_for("group_contributions", shared)).content.decode()
+    assert "reports without her name" not in page
+    assert "reports with her name" not in page
 
 
 def test_a_contribution_she_makes_private_leaves_the_page_at_once(client, shared):

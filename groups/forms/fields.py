@@ -7,6 +7,8 @@ import re
 from django import forms
 
 PHONE_ALLOWED = re.compile(r"^\+?[0-9 ]+$")
+# Says exactly what PHONE_ALLOWED accepts, with examples it accepts.
+PHONE_HINT = "Write the number with digits and spaces, like 07700 900123 or +44 7700 900123."
 
 
 def clean_phone(value: str) -> str:
@@ -17,5 +19,5 @@ def clean_phone(value: str) -> str:
         return ""
     digits = sum(ch.isdigit() for ch in value)
     if not PHONE_ALLOWED.match(value) or not 10 <= digits <= 15:
-        raise forms.ValidationError("Write the number with digits only, like 07700 900123.")
+        raise forms.ValidationError(PHONE_HINT)
     return value

@@ -43,14 +43,23 @@ def member_memberships(request: HttpRequest) -> list[Membership]:
     return memberships
 
 
+# Pages where the "new agreement" notice is not shown: the agreement page itself, her
+# home (which says it first in its own words), and taking a break or leaving, where a
+# request to read something would press on her at the moment she wants to step away.
+NOTICE_QUIET_PAGES = frozenset({"my_agreement", "member_home", "my_step_back", "my_leave"})
+
+
 def member_nav(request: HttpRequest) -> dict:
     """For a signed-in member: her groups (for "Our agreement" one tap away) and those
-    whose published agreement awaits her answer. Nothing for anyone else."""
+    whose published agreement awaits her answer, unless this page is one where the notice
+    stays quiet. Nothing for anyone else."""
     user = getattr(request, "user", None)
     if not (user and user.is_authenticated and user.is_member):
         return {}
     memberships = member_memberships(request)
+    match = getattr(request, "resolver_match", None)
+    quiet = match is not None and match.url_name in NOTICE_QUIET_PAGES
     return {
         "member_memberships": memberships,
-        "agreements_awaiting": [m for m in memberships if m.agreement_awaits],
+        "agreements_awaiting": [] if quiet else [m for m in memberships if m.agreement_awaits],
     }

@@ -399,17 +399,43 @@ class AgreementComment(models.Model):
         COMMENT = "comment", "A comment"
         PROPOSAL = "proposal", "A change I'd like"
 
+    class Answer(models.TextChoices):
+        """The group's answer to a proposal, which she sees on her agreement page."""
+
+        NONE = "", "Not answered yet"
+        TAKEN = "taken", "Taken into a version"
+        NOT_NOW = "not_now", "Not this time"
+
     version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COMMENT)
     text = models.TextField(max_length=2000)
     created_at = models.DateTimeField(default=timezone.now)
+    answer = models.CharField(
+        max_length=10, choices=Answer.choices, default=Answer.NONE, blank=True
+    )
+    taken_into = models.ForeignKey(
+        AgreementVersion,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposals_taken",
+    )
+    answer_reason = models.TextField(max_length=2000, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on v{self.version_id}"
+
+    @property
+    def is_proposal(self) -> bool:
+        return self.kind == self.Kind.PROPOSAL
 
 
 class AgreementResponse(models.Model):

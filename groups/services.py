@@ -486,3 +486,58 @@ def agreement_comment(
         )
         audit_record(actor=member, action="agreement.comment", subject=version, subject_user=member)
     return comment
+
+
+def agreement_proposal_answer(
+    *,
+    comment: AgreementComment,
+    acting_user,
+    answer: str,
+    taken_into: AgreementVersion | None = None,
+    reason: str = "",
+) -> AgreementComment:
+    """The group's answer to her proposal, which she sees on her agreement page: taken
+    into version N (of this group, no older than the one she wrote about), or not this
+    time with a reason. The same answer given twice is recorded once."""
+    if comment.kind != AgreementComment.Kind.PROPOSAL:
+        raise ValidationError("Only a proposed change gets an answer.")
+    reason = reason.strip()
+    if answer == AgreementComment.Answer.TAKEN:
+        if taken_into is None:
+            raise ValidationError({"taken_into": "Choose the version it was taken into."})
+        if (
+            taken_into.group_id != comment.version.group_id
+            or taken_into.number < comment.version.number
+        ):
+            raise ValidationError(
+                {"taken_into": "Choose this version or a later one of the same agreement."}
+            )
+    elif answer == AgreementComment.Answer.NOT_NOW:
+        if not reason:
+            raise ValidationError({"reason": "Say why, so she knows she was heard."})
+        taken_into = None
+    else:
+        raise ValidationError({"answer": "Choose an answer."})
+    with transaction.atomic():
+        comment = AgreementComment.objects.select_for_update().get(pk=comment.pk)
+        if (comment.answer, comment.taken_into_id, comment.answer_reason) == (
+            answer,
+            taken_into.pk if taken_into else None,
+            reason,
+        ):
+            return comment
+        comment.answer = answer
+        comment.taken_into = taken_into
+        comment.answer_reason = reason
+        comment.answered_by = acting_user
+        comment.answered_at = timezone.now()
+        comment.save(
+            update_fields=["answer", "taken_into", "answer_reason", "answered_by", "answered_at"]
+        )
+        audit_record(
+            actor=acting_user,
+            action="agreement.proposal_answer",
+            subject=comment,
+            subject_user=comment.author,
+        )
+    return comment

@@ -56,4 +56,9 @@ urlpatterns = [
         staff.agreement_publish,
         name="agreement_publish",
     ),
+    path(
+        "staff/groups/<int:group_id>/agreement/proposals/<int:comment_id>/answer/",
+        staff.agreement_proposal_answer,
+        name="agreement_proposal_answer",
+    ),
 ]

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from groups.forms.fields import clean_phone
-from groups.models import CoproGroup, Membership, Training
+from groups.models import AgreementComment, AgreementVersion, CoproGroup, Membership, Training
 
 
 class SupportWorkerChoiceField(forms.ModelChoiceField):
@@ -137,3 +137,42 @@ class AgreementDraftForm(forms.Form):
         if not text:
             raise forms.ValidationError("Write the agreement text first.")
         return text
+
+
+class VersionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"Version {obj.number} ({obj.get_status_display().lower()})"
+
+
+class ProposalAnswerForm(forms.Form):
+    """The group's answer to a member's proposed change, as she will read it."""
+
+    answer = forms.ChoiceField(
+        label="The group's answer",
+        choices=[
+            (AgreementComment.Answer.TAKEN, "Yes: it is taken into a version"),
+            (AgreementComment.Answer.NOT_NOW, "Not this time"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose an answer."},
+    )
+    taken_into = VersionChoiceField(
+        label="The version it is taken into",
+        queryset=AgreementVersion.objects.none(),
+        required=False,
+        empty_label="Choose a version",
+        help_text="Only if the answer is yes.",
+    )
+    reason = forms.CharField(
+        label="Why, in plain words",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        required=False,
+        help_text="Needed if the answer is not this time. She reads this on her agreement page.",
+    )
+
+    def __init__(self, *args, comment: AgreementComment, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["taken_into"].queryset = AgreementVersion.objects.filter(
+            group_id=comment.version.group_id, number__gte=comment.version.number
+        ).order_by("number")

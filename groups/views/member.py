@@ -556,9 +556,13 @@ def _agreement_page(
         )
         for draft in drafts
     ]
-    my_comments = AgreementComment.objects.filter(
-        version__in=[v.pk for v in drafts], author=request.user
-    ).select_related("version")
+    # Every word she sent, on any version, with the group's answer, so a proposal is
+    # never lost from her sight once the draft it was about is published.
+    my_comments = (
+        AgreementComment.objects.filter(version__group=group, author=request.user)
+        .select_related("version", "taken_into")
+        .order_by("-created_at", "-pk")
+    )
     return render(
         request,
         "groups/member/agreement.html",

@@ -32,12 +32,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from coproduction import crypto
 from coproduction.audit.services import audit_record
 from groups import services
-from groups.forms.staff import AgreementDraftForm, InviteForm, TrainingForm
+from groups.diff import ADDED, REMOVED, agreement_changes
+from groups.forms.staff import AgreementDraftForm, InviteForm, ProposalAnswerForm, TrainingForm
 from groups.models import (
     AgreementComment,
     AgreementResponse,
@@ -692,7 +693,10 @@ def my_training(request: HttpRequest) -> HttpResponse:
 
 
 def _comments() -> Prefetch:
-    return Prefetch("comments", queryset=AgreementComment.objects.select_related("author__profile"))
+    return Prefetch(
+        "comments",
+        queryset=AgreementComment.objects.select_related("author__profile", "taken_into"),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -792,19 +796,104 @@ def agreement_edit(request: HttpRequest, group_id: int, version_id: int) -> Http
     )
 
 
-@require_POST
-@login_required
-def agreement_publish(request: HttpRequest, group_id: int, version_id: int) -> HttpResponse:
-    """Publish a draft: members will be asked to read and agree. Twice is once."""
-    require_staff(request.user)
-    group, _ = get_group_for_user(request.user, group_id, manage=True)
+def _agreement_version(group: CoproGroup, version_id: int) -> AgreementVersion:
     try:
-        version = group.agreements.get(pk=version_id)
+        return group.agreements.get(pk=version_id)
     except AgreementVersion.DoesNotExist:
         raise Http404("No such version") from None
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def agreement_publish(request: HttpRequest, group_id: int, version_id: int) -> HttpResponse:
+    """Publish a draft after seeing what changed from the current version: the page asks
+    to confirm, the POST publishes (members will be asked to read and agree). Twice is once."""
+    require_staff(request.user)
+    group, role = get_group_for_user(request.user, group_id, manage=True)
+    version = _agreement_version(group, version_id)
+    if request.method == "POST":
+        if version.status != AgreementVersion.Status.DRAFT:
+            messages.info(request, f"Version {version.number} is already published.")
+            return redirect("groups:agreement_drafts", group_id=group.pk)
+        try:
+            services.agreement_publish(version=version, acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("groups:agreement_edit", group_id=group.pk, version_id=version.pk)
+        messages.success(request, "Published. Members will be asked to read and agree.")
+        return redirect("groups:agreement_drafts", group_id=group.pk)
     if version.status != AgreementVersion.Status.DRAFT:
         messages.info(request, f"Version {version.number} is already published.")
-    else:
-        services.agreement_publish(version=version, acting_user=request.user)
-        messages.success(request, "Published. Members will be asked to read and agree.")
-    return redirect("groups:agreement_drafts", group_id=group.pk)
+        return redirect("groups:agreement_edit", group_id=group.pk, version_id=version.pk)
+    current = services.current_agreement(group)
+    changes = agreement_changes(current.text if current else "", version.text)
+    return render(
+        request,
+        "groups/staff/agreement_publish.html",
+        {
+            "group": group,
+            "role": role,
+            "can_manage": True,
+            "version": version,
+            "current": current,
+            "too_old": current is not None and current.number > version.number,
+            "changes": changes,
+            "added": sum(line.change == ADDED for line in changes),
+            "removed": sum(line.change == REMOVED for line in changes),
+            "member_count": group.memberships.current().members().count(),
+            "active_page": "agreement",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def agreement_proposal_answer(request: HttpRequest, group_id: int, comment_id: int) -> HttpResponse:
+    """Answer a member's proposed change: taken into version N, or not this time and why."""
+    require_staff(request.user)
+    group, role = get_group_for_user(request.user, group_id, manage=True)
+    try:
+        comment = AgreementComment.objects.select_related(
+            "version", "author__profile", "taken_into"
+        ).get(pk=comment_id, version__group=group, kind=AgreementComment.Kind.PROPOSAL)
+    except AgreementComment.DoesNotExist:
+        raise Http404("No such proposal") from None
+    initial = {
+        "answer": comment.answer or None,
+        "taken_into": comment.taken_into_id,
+        "reason": comment.answer_reason,
+    }
+    form = ProposalAnswerForm(_posted(request), comment=comment, initial=initial)
+    name = preferred_name(comment.author)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.agreement_proposal_answer(
+                comment=comment,
+                acting_user=request.user,
+                answer=data["answer"],
+                taken_into=data["taken_into"],
+                reason=data["reason"],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field_name, errors in error.error_dict.items():
+                    form.add_error(field_name if field_name in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(request, f"Answer saved. {name} will see it on her agreement page.")
+            return redirect("groups:agreement_drafts", group_id=group.pk)
+    return render(
+        request,
+        "groups/staff/agreement_proposal_answer.html",
+        {
+            "group": group,
+            "role": role,
+            "can_manage": True,
+            "comment": comment,
+            "name": name,
+            "form": form,
+            "active_page": "agreement",
+        },
+    )

@@ -181,6 +181,14 @@ def a_comment_on_v2(w) -> dict:
     return {"version": w.v2.pk, "kind": AgreementComment.Kind.COMMENT, "text": "Tea breaks?"}
 
 
+def sams_proposal(w) -> list:
+    return [w.tuesday.pk, w.proposal.pk]
+
+
+def not_this_time(w) -> dict:
+    return {"answer": AgreementComment.Answer.NOT_NOW, "reason": "We will talk about it first."}
+
+
 @dataclass(frozen=True)
 class Row:
     name: str
@@ -221,7 +229,10 @@ TABLE = [
     Row("groups:my_training", no_args, GET, STAFF_OWN_PAGE),
     Row("groups:agreement_drafts", tuesday, GET, FACILITATOR_PAGE),
     Row("groups:agreement_edit", draft_v2, GET, FACILITATOR_PAGE),
+    Row("groups:agreement_publish", draft_v2, GET, FACILITATOR_PAGE),
     Row("groups:agreement_publish", draft_v2, POST, FACILITATOR_POST),
+    Row("groups:agreement_proposal_answer", sams_proposal, GET, FACILITATOR_PAGE),
+    Row("groups:agreement_proposal_answer", sams_proposal, POST, FACILITATOR_POST, not_this_time),
     # The admin site.
     Row("admin:groups_coprogroup_changelist", no_args, GET, ADMIN_CHANGELIST),
     Row("admin:groups_coprogroup_change", tuesday, GET, ADMIN_TUESDAY_OBJECT),
@@ -231,13 +242,19 @@ TABLE = [
     Row("groups:my_support_contact_remove", sams_contact, GET, {"sam": 405}, label="GET"),
     Row("groups:my_come_back", tuesday, GET, {"sam": 405}, label="GET"),
     Row("groups:my_agreement_comment", tuesday, GET, {"sam": 405}, label="GET"),
-    Row("groups:agreement_publish", draft_v2, GET, {"helen": 405}, label="GET"),
+    # Pages that take a GET and a POST refuse anything else.
+    Row("groups:agreement_publish", draft_v2, "put", {"helen": 405}, label="PUT"),
+    Row("groups:agreement_proposal_answer", sams_proposal, "put", {"helen": 405}, label="PUT"),
 ]
 
 
 def _case_id(row: Row) -> str:
     short = row.name.split(":")[-1]
-    return f"{short}_GET" if row.label == "GET" else short
+    if row.label:
+        return f"{short}_{row.label}"
+    if row.method == POST and any(r.name == row.name and r.method == GET for r in TABLE):
+        return f"{short}_POST"
+    return short
 
 
 CASES = [
@@ -289,6 +306,9 @@ def world(
     v2 = services.agreement_draft_save(
         group=tuesday_group, acting_user=helen, text="We listen to each other, and take breaks."
     )
+    proposal = services.agreement_comment(
+        version=v2, member=sam, text="Phones off, please.", kind=AgreementComment.Kind.PROPOSAL
+    )
     _, token = services.invitation_create(group=tuesday_group, acting_user=helen)
     training = services.training_record(
         person=helen,
@@ -310,6 +330,7 @@ def world(
         sams_contact=contact,
         v1=v1,
         v2=v2,
+        proposal=proposal,
         token=token,
         helens_training=training,
     )
@@ -345,10 +366,13 @@ def test_the_table_covers_every_url_and_every_role():
     ):
         assert name in {row.name for row in TABLE}, name
     for row in TABLE:
-        if row.label == "GET":
-            assert row.method == GET and set(row.expect.values()) == {405}, row.name
+        if row.label:
+            assert row.method == row.label.lower(), row.name
+            assert set(row.expect.values()) == {405}, row.name
         else:
             assert set(row.expect) == set(ROLES), row.name
-    # Every POST-only URL has its GET row.
+    # Every POST-only URL has its GET row; a URL that takes both has a PUT row.
+    gets = {row.name for row in TABLE if row.method == GET and not row.label}
     posts = {row.name for row in TABLE if row.method == POST}
-    assert posts == {row.name for row in TABLE if row.label == "GET"}
+    assert posts - gets == {row.name for row in TABLE if row.label == "GET"}
+    assert posts & gets == {row.name for row in TABLE if row.label == "PUT"}

@@ -131,6 +131,7 @@ def visit(client, name: str, url: str):
         ("my_training", "ruth"),
         ("agreement_drafts", "helen"),
         ("agreement_edit", "helen"),
+        ("agreement_publish", "helen"),
     ],
 )
 def test_the_right_role_gets_the_page(client, world, name, who):
@@ -203,7 +204,7 @@ def test_an_invited_facilitator_is_not_in_yet(client, world, tom):
         ("my_training", "put"),
         ("agreement_drafts", "patch"),
         ("agreement_edit", "delete"),
-        ("agreement_publish", "get"),
+        ("agreement_publish", "delete"),
         ("agreement_publish", "put"),
     ],
 )

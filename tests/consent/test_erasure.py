@@ -18,6 +18,7 @@ from celery import current_app
 from django.apps import apps
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session as PlainSession
 from django.core.cache import cache, caches
 from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache
@@ -136,10 +137,12 @@ def find_in_encoded_values(needles=NEEDLES, *, pk=None, logins=()) -> list[str]:
     or sign-in name (allauth's rate-limit keys) or her id."""
     lowered = [n.lower() for n in needles]
     hits = []
-    for session in BrowserSession.objects.all():
+    # Django's own session table is no longer written to, but is searched all the same.
+    for session in [*BrowserSession.objects.all(), *PlainSession.objects.all()]:
+        table = session._meta.db_table
         decoded = json.dumps(session.get_decoded(), default=str).lower()
         hits += [
-            f"core_browsersession.session_data ({session.pk[:8]}…): {n!r} in {decoded[:200]!r}"
+            f"{table}.session_data ({session.pk[:8]}…): {n!r} in {decoded[:200]!r}"
             for n in lowered
             if n in decoded
         ]

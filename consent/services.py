@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.http import int_to_base36
 
 from consent.models import (
     Answer,
@@ -24,9 +20,9 @@ from consent.models import (
     ErasureRequest,
     Visibility,
 )
-from coproduction import crypto
 from coproduction.audit.services import audit_record
-from groups.models import Invitation, Membership
+from coproduction.core import erasure
+from groups.models import Membership
 
 ERASURE_STANDS_AFTER = dt.timedelta(days=14)
 EXPORT_KEPT_FOR = dt.timedelta(days=7)
@@ -296,75 +292,20 @@ def erasures_due(*, now: dt.datetime | None = None) -> int:
 
 
 def erasure_carry_out(*, request_id: int) -> ErasureRequest:
-    """Erase her: destroy her data key (so every encrypted field of hers, in the database
-    and in later backups, can never be read), delete her account and everything that
-    cascades from it, blank what names her elsewhere, end her sessions. What remains is
-    the request itself (a number and dates), the consent ledger and the audit trail,
-    which hold no personal data. Carrying it out twice does nothing more."""
+    """Erase her: run every app's erasure step (`coproduction.core.erasure`) inside this
+    one transaction, which destroys her data key (so every encrypted field of hers, in
+    the database and in later backups, can never be read), deletes her account and
+    everything that cascades from it, and removes what names her elsewhere. What
+    remains is the request itself (a number and dates), the consent ledger and the
+    audit trail, which hold no personal data. Carrying it out twice does nothing more."""
     with transaction.atomic():
         request = ErasureRequest.objects.select_for_update().get(pk=request_id)
         if request.status not in (ErasureRequest.Status.REQUESTED, ErasureRequest.Status.CONFIRMED):
             return request
-        member_id = request.member_ref
-        addresses = _addresses_of(member_id)  # before her account and addresses go
-        crypto.data_key_destroy(member_id)
-        for export in DataExport.objects.filter(member_id=member_id):
-            if export.path:
-                (export_dir() / export.path).unlink(missing_ok=True)
-        Invitation.objects.filter(membership__user_id=member_id).delete()
-        _end_sessions(member_id, addresses)
-        _forget_rate_limits(addresses)
-        from django.contrib.auth import get_user_model
-
-        get_user_model().objects.filter(pk=member_id).delete()
+        erasure.erase(user_id=request.member_ref)
         ErasureRequest.objects.filter(pk=request.pk).update(
             status=ErasureRequest.Status.DONE, completed_at=timezone.now(), member=None
         )
         audit_record(actor=None, action="erasure.done", subject=request)
     request.refresh_from_db()
     return request
-
-
-def _addresses_of(member_id: int) -> set[str]:
-    from allauth.account.models import EmailAddress
-    from django.contrib.auth import get_user_model
-
-    found = set(EmailAddress.objects.filter(user_id=member_id).values_list("email", flat=True))
-    found |= set(get_user_model().objects.filter(pk=member_id).values_list("email", flat=True))
-    return {address.lower() for address in found if address}
-
-
-def _forget_rate_limits(addresses: set[str]) -> None:
-    """Delete allauth's per-address rate-limit counters: their cache keys hold an unsalted
-    hash of her address, which anyone who guesses the address could match. allauth has
-    no public way to clear a key without a request, so its key scheme is used directly."""
-    from allauth.core.internal.ratelimit import get_cache_key, get_rates
-
-    for action in ("login", "login_failed", "request_login_code", "reset_password"):
-        for rate in get_rates(app="allauth.account", action=action):
-            if rate.per != "key":
-                continue
-            for address in addresses:
-                cache.delete(
-                    get_cache_key(
-                        None, app="allauth.account", action=action, rate=rate, key=address
-                    )
-                )
-
-
-def _end_sessions(member_id: int, addresses: set[str]) -> None:
-    """Delete every session signed in as her, or part-way through signing in as her:
-    allauth keeps a pending sign-in (her id in base 36 and the address a code went to)
-    under "account_login", in a session that has no `_auth_user_id` yet."""
-
-    def is_hers(data: dict) -> bool:
-        pending = data.get("account_login") or {}
-        text = json.dumps(data, default=str).lower()
-        return (
-            str(data.get("_auth_user_id")) == str(member_id)
-            or pending.get("user_pk") == int_to_base36(member_id)
-            or any(address in text for address in addresses)
-        )
-
-    stale = [s.pk for s in Session.objects.iterator() if is_hers(s.get_decoded())]
-    Session.objects.filter(pk__in=stale).delete()

@@ -300,6 +300,8 @@ MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_RECOVERY_CODES_SHOW_ONCE = True
 
+# Database sessions indexed by person, so ending hers never reads anyone else's.
+SESSION_ENGINE = "coproduction.core.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 SESSION_COOKIE_AGE = 8 * 60 * 60
 HEARTH_MEMBER_IDLE_SECONDS = env_int("HEARTH_MEMBER_IDLE_SECONDS", 30 * 60, minimum=60)

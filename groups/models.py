@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from coproduction.core.erasure import phone_digits
 from coproduction.crypto.fields import EncryptedTextField
 
 
@@ -460,6 +461,23 @@ class AgreementResponse(models.Model):
         return "Agrees" if self.agrees else "Disagrees"
 
 
+class InvitationQuerySet(models.QuerySet):
+    def to_address(self, *, email: str | None = None, phone: str | None = None):
+        """Invitations sent to this e-mail address (any case) or this phone number (any
+        spacing). The phone is stored encrypted, so each invitation with a phone is read
+        to compare; a keyed hash beside it would make this one indexed look-up."""
+        matches = models.Q(pk__in=[])
+        if email and email.strip():
+            matches |= models.Q(email__iexact=email.strip())
+        digits = phone_digits(phone)
+        if digits:
+            with_phone = self.exclude(phone="").only("pk", "phone")
+            matches |= models.Q(
+                pk__in=[i.pk for i in with_phone if phone_digits(i.phone) == digits]
+            )
+        return self.filter(matches)
+
+
 class Invitation(models.Model):
     """A single-use, expiring link to join a group. Only a hash of the token is kept."""
 
@@ -483,6 +501,8 @@ class Invitation(models.Model):
     membership = models.OneToOneField(
         Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitation"
     )
+
+    objects = InvitationQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"Invitation #{self.pk} to {self.group}"

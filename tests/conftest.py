@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 import pytest
 from celery import Task
 from django.core.cache import cache
+from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 from django.db.backends.sqlite3.base import DatabaseOperations
 
 from coproduction import crypto
@@ -50,8 +51,7 @@ def chromium_available() -> bool:
 
 # pytest-django empties tables between transactional tests with DELETE on SQLite,
 # which the append-only triggers rightly refuse. For the test run only, lift the
-# triggers around the flush and put them back unchanged; PostgreSQL uses TRUNCATE,
-# which row triggers do not see.
+# triggers around the flush and put them back unchanged. (PostgreSQL: see below.)
 _sqlite_sql_flush = DatabaseOperations.sql_flush
 
 
@@ -68,6 +68,40 @@ def _sql_flush_keeping_triggers(self, style, tables, *, reset_sequences=False, a
 
 
 DatabaseOperations.sql_flush = _sql_flush_keeping_triggers
+
+
+# On PostgreSQL the flush is one TRUNCATE, which the append-only tables refuse
+# (coproduction.core.db.refuse_truncate). For the test run only, the flush disables
+# those triggers around its TRUNCATE and enables them again; Django runs the flush's
+# statements in one transaction, so they are back even if it fails. Chosen over a
+# setting the trigger would honour (a transaction-local GUC) because any code could
+# set that, whereas here the trigger has no switch at all: lifting it takes DDL on
+# the table, which no code path of Hearth's does.
+_postgresql_sql_flush = PostgresOperations.sql_flush
+
+
+def _sql_flush_lifting_truncate_guards(
+    self, style, tables, *, reset_sequences=False, allow_cascade=False
+):
+    statements = _postgresql_sql_flush(
+        self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+    )
+    if not statements:
+        return statements
+    with self.connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname LIKE '%%\\_no\\_truncate' AND c.relname = ANY(%s)",
+            [list(tables)],
+        )
+        guards = cursor.fetchall()
+    qn = self.quote_name
+    disable = [f"ALTER TABLE {qn(t)} DISABLE TRIGGER {qn(g)};" for t, g in guards]
+    enable = [f"ALTER TABLE {qn(t)} ENABLE TRIGGER {qn(g)};" for t, g in guards]
+    return disable + list(statements) + enable
+
+
+PostgresOperations.sql_flush = _sql_flush_lifting_truncate_guards
 
 
 _PURPOSES = importlib.import_module("consent.migrations.0002_ledger_and_purposes").PURPOSES

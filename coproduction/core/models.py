@@ -1,3 +1,4 @@
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 
 
@@ -9,3 +10,18 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class BrowserSession(AbstractBaseSession):
+    """A browser's session, indexed by the person it belongs to, so that ending one
+    person's sessions (at erasure) reads her rows alone and never decodes anyone
+    else's. `person_id` is a plain number, kept up to date at every save by
+    `coproduction.core.sessions.SessionStore`."""
+
+    person_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+
+    @classmethod
+    def get_session_store_class(cls):
+        from coproduction.core.sessions import SessionStore
+
+        return SessionStore

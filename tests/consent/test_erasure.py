@@ -5,6 +5,7 @@ remains. The daily task carries out requests that stood their time, and only tho
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,13 +13,19 @@ from pathlib import Path
 import pytest
 import time_machine
 from allauth.core.internal.ratelimit import get_cache_key, get_rates
+from allauth.mfa.models import Authenticator
 from celery import current_app
-from django.contrib.sessions.models import Session
-from django.core.cache import cache
+from django.apps import apps
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session as PlainSession
+from django.core.cache import cache, caches
 from django.core.cache.backends.db import DatabaseCache
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from consent import services
 from consent.models import (
@@ -34,14 +41,21 @@ from consent.tasks import build_data_export, carry_out_due_erasures
 from coproduction import crypto
 from coproduction.accounts.models import User
 from coproduction.audit.models import AuditEvent
+from coproduction.core.models import BrowserSession
 from groups import services as group_services
-from groups.models import Channel, CoproGroup, Membership, SupportContact
-from tests.factories import PASSWORD, CoproGroupFactory, MembershipFactory, StaffFactory
+from groups.models import Channel, CoproGroup, Invitation, Membership, SupportContact
+from tests.factories import (
+    PASSWORD,
+    CoproGroupFactory,
+    MembershipFactory,
+    StaffFactory,
+)
 
 NAME = "Samantha Quill"
 EMAIL = "samantha.quill@example.org"
 PHONE = "07700 900461"
 TRUSTED_PHONE = "07700 900462"  # her sister's
+OTHER_EMAIL = "someone.else@example.org"
 # What would identify her, searched for case-insensitively everywhere.
 NEEDLES = [
     "Samantha",
@@ -98,32 +112,113 @@ def find_in_columns(needles=NEEDLES) -> list[str]:
     return hits
 
 
-def find_in_encoded_values(needles=NEEDLES) -> list[str]:
-    """Sessions and cache entries are stored encoded (signed base64, pickles), so a
-    search of the columns cannot see inside them: decode each and search that."""
-    lowered = [n.lower() for n in needles]
-    hits = []
-    for session in Session.objects.all():
-        decoded = json.dumps(session.get_decoded(), default=str).lower()
-        hits += [
-            f"django_session.session_data ({session.pk[:8]}…): {n!r} in {decoded[:200]!r}"
-            for n in lowered
-            if n in decoded
-        ]
-    if isinstance(cache, DatabaseCache):
-        table = connection.ops.quote_name(cache._table)
+def _stored_cache_entries() -> list[tuple[str, str]]:
+    """(key as stored, key as asked for) of every cache entry, for either backend.
+    (`cache` is a proxy, so the backend is asked for by name to see which it is.)"""
+    backend = caches["default"]
+    if isinstance(backend, DatabaseCache):
+        table = connection.ops.quote_name(backend._table)
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT cache_key FROM {table}")  # noqa: S608
             stored_keys = [row[0] for row in cursor.fetchall()]
-        for stored_key in stored_keys:
-            # Stored as ":<version>:<key>" (no KEY_PREFIX is set for the database cache).
-            _prefix, version, key = stored_key.split(":", 2)
-            decoded = repr(cache.get(key, version=int(version))).lower()
-            hits += [
-                f"{cache._table}.value ({stored_key}): {n!r} in {decoded[:200]!r}"
-                for n in lowered
-                if n in decoded
-            ]
+        # Stored as ":<version>:<key>" (no KEY_PREFIX is set for the database cache).
+        return [(stored, stored.split(":", 2)[2]) for stored in stored_keys]
+    assert isinstance(backend, RedisCache), backend
+    client = backend._cache.get_client()
+    stored_keys = [k.decode() for k in client.scan_iter(match=f"{backend.key_prefix}:*")]
+    # Stored as "<KEY_PREFIX>:<version>:<key>".
+    return [(stored, stored.split(":", 2)[2]) for stored in stored_keys]
+
+
+def find_in_encoded_values(needles=NEEDLES, *, pk=None, logins=()) -> list[str]:
+    """Sessions and cache entries are stored encoded (signed base64, pickles, hashed
+    keys), so a search of the columns cannot see inside them: decode each session and
+    cache value and search that, and look in every cache key for a hash of her address
+    or sign-in name (allauth's rate-limit keys) or her id."""
+    lowered = [n.lower() for n in needles]
+    hits = []
+    # Django's own session table is no longer written to, but is searched all the same.
+    for session in [*BrowserSession.objects.all(), *PlainSession.objects.all()]:
+        table = session._meta.db_table
+        decoded = json.dumps(session.get_decoded(), default=str).lower()
+        hits += [
+            f"{table}.session_data ({session.pk[:8]}…): {n!r} in {decoded[:200]!r}"
+            for n in lowered
+            if n in decoded
+        ]
+    typed = [*lowered, *(login.lower() for login in logins)]
+    hashes = {
+        hashlib.sha256(text.encode()).hexdigest(): text
+        for login in typed
+        for text in (login, f"testserver:{login}")
+    }
+    for stored_key, key in _stored_cache_entries():
+        decoded = repr(cache.get(key)).lower()
+        hits += [f"cache {stored_key}: {n!r} in {decoded[:200]!r}" for n in lowered if n in decoded]
+        hits += [f"cache key {stored_key}: hash of {t!r}" for h, t in hashes.items() if h in key]
+        if pk is not None and key.endswith(f":user:{pk}"):
+            hits.append(f"cache key {stored_key}: her id")
+    return hits
+
+
+# Columns that keep her id after erasure, on purpose: the append-only ledger and audit
+# trail (facts about no one once her account and key are gone) and the tombstone.
+KEPT_IDS = {
+    ("audit_auditevent", "actor_id"),
+    ("audit_auditevent", "subject_user_id"),
+    ("consent_consentevent", "member_id"),
+    ("consent_consentevent", "recorded_by_id"),
+    ("consent_erasurerequest", "member_ref"),
+}
+# Plain-number columns that name a person by convention, without a foreign key.
+PERSON_ID_COLUMNS = {"person_id", "owner_id", "member_ref", "user_id", "member_id"}
+
+
+def columns_holding_person_ids() -> set[tuple[str, str]]:
+    """Every integer column of every table, third-party ones too, that can hold a
+    person's id: each foreign key to the user table (with a database constraint or
+    without), and each plain number named as a person's id."""
+    user_table = User._meta.db_table
+    found = set()
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            relations = connection.introspection.get_relations(cursor, table)
+            found |= {(table, col) for col, (_, to) in relations.items() if to == user_table}
+            found |= {
+                (table, column.name)
+                for column in connection.introspection.get_table_description(cursor, table)
+                if column.name in PERSON_ID_COLUMNS
+            }
+    for model in apps.get_models():
+        found |= {
+            (model._meta.db_table, f.column)
+            for f in model._meta.concrete_fields
+            if f.is_relation and f.related_model is User
+        }
+    return found
+
+
+def find_her_id(pk: int) -> list[str]:
+    """Every place her id is still stored, outside the ledger, audit trail and
+    tombstone: person columns, the admin log's references to her account, and any
+    scheduled task that takes her id."""
+    qn = connection.ops.quote_name
+    hits = []
+    with connection.cursor() as cursor:
+        for table, column in sorted(columns_holding_person_ids() - KEPT_IDS):
+            cursor.execute(
+                f"SELECT COUNT(*) FROM {qn(table)} WHERE {qn(column)} = %s",  # noqa: S608
+                [pk],
+            )
+            if count := cursor.fetchone()[0]:
+                hits.append(f"{table}.{column}: her id in {count} rows")
+    user_type = ContentType.objects.get_for_model(User)
+    if LogEntry.objects.filter(content_type=user_type, object_id=str(pk)).exists():
+        hits.append("django_admin_log.object_id: her account")
+    for task in PeriodicTask.objects.all():
+        values = [*json.loads(task.args or "[]"), *json.loads(task.kwargs or "{}").values()]
+        if pk in values or str(pk) in values:
+            hits.append(f"django_celery_beat_periodictask {task.name!r}: her id")
     return hits
 
 
@@ -143,6 +238,7 @@ def raw(table: str, column: str, where: str, value) -> list[str]:
 class Her:
     member: User
     pk: int
+    username: str
     group: CoproGroup
     tokens: dict[str, list[str]] = field(default_factory=dict)
     zips: list[Path] = field(default_factory=list)
@@ -285,6 +381,43 @@ def samantha(
     with django_capture_on_commit_callbacks(execute=True):
         services.data_export_request(member=member, acting_user=member)
 
+    # A second invitation to her, never accepted (her phone written without its space),
+    # and one to someone else, which stays.
+    group_services.invitation_create(
+        group=group, acting_user=helen, email=EMAIL, phone=PHONE.replace(" ", "")
+    )
+    group_services.invitation_create(group=group, acting_user=helen, email=OTHER_EMAIL)
+    second = Invitation.objects.to_address(email=EMAIL).get(accepted_at__isnull=True)
+
+    # An operator changed her account, her profile and that invitation in the admin
+    # site, and Helen's account, which stays in the log.
+    operator = StaffFactory(
+        username="olu", first_name="Olu", last_name="Ade", is_staff=True, is_superuser=True
+    )
+    for obj in (member, member.profile, second, helen):
+        LogEntry.objects.log_actions(
+            user_id=operator.pk, queryset=[obj], action_flag=CHANGE, change_message="Changed."
+        )
+
+    # A second factor, and scheduled tasks about her (by id, and naming her address),
+    # beside one about nobody in particular.
+    Authenticator.objects.create(
+        user=member, type=Authenticator.Type.RECOVERY_CODES, data={"seed": "00" * 20}
+    )
+    every_day, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.DAYS)
+    PeriodicTask.objects.create(
+        name="check-in reminder 1",
+        task="sessions_app.tasks.remind",
+        interval=every_day,
+        kwargs=json.dumps({"member_id": member.pk}),
+    )
+    PeriodicTask.objects.create(
+        name=f"weekly summary to {EMAIL}", task="consent.tasks.summary", interval=every_day
+    )
+    PeriodicTask.objects.create(
+        name="nightly tidy", task="coproduction.core.tasks.heartbeat", interval=every_day
+    )
+
     # Signed in in one browser, and asking for a sign-in code in another.
     browser = Client()
     response = browser.post(reverse("account_login"), {"login": EMAIL, "password": PASSWORD})
@@ -293,7 +426,7 @@ def samantha(
     assert Client().post(reverse("account_request_login_code"), {"email": EMAIL}).status_code == 302
     assert [m.to for m in mailoutbox] == [[EMAIL]]
 
-    her = Her(member=member, pk=member.pk, group=group, browser=browser)
+    her = Her(member=member, pk=member.pk, username=member.username, group=group, browser=browser)
     her.tokens = {
         f"{table}.{column}": [t for t in raw(table, column, owner, member.pk) if t]
         for table, column, owner in HER_ENCRYPTED_COLUMNS
@@ -329,16 +462,29 @@ def test_before_erasure_the_search_finds_her_everywhere_she_is(samantha, var_dir
     # Encrypted text is never found by a search: that is why (b) checks her keys.
     assert "groups_supportplan" not in found
     assert "consent_consentevent" not in found
-    assert "django_session.session_data" in "\n".join(find_in_encoded_values())
+    encoded = "\n".join(find_in_encoded_values(pk=samantha.pk, logins=[samantha.username]))
+    assert "core_browsersession.session_data" in encoded
+    assert "cache key" in encoded  # the rate-limit counters of her code request
+    assert len(Invitation.objects.to_address(email=EMAIL)) == 2
+    assert len(Invitation.objects.to_address(phone=PHONE)) == 2
+    places = "\n".join(find_her_id(samantha.pk))
+    for place in (
+        "account_emailaddress.user_id",
+        "mfa_authenticator.user_id",
+        "core_browsersession.person_id",
+        "crypto_datakey.owner_id",
+        "groups_membership.user_id",
+        "django_admin_log.object_id",
+        "django_celery_beat_periodictask",
+    ):
+        assert place in places, place
+    assert "django_admin_log.object_repr" in found
+    assert "django_celery_beat_periodictask.name" in found
 
     assert len(samantha.zips) == 1
     assert all(t and t[0].startswith("dk:") for t in samantha.tokens.values()), samantha.tokens
     assert [name for name, _args, _kwargs in samantha.queued] == ["consent.tasks.build_data_export"]
     assert AuditEvent.objects.about(samantha.member).count() >= 10
-    if isinstance(cache, DatabaseCache):
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(cache._table)}")  # noqa: S608
-            assert cursor.fetchone()[0] > 0  # the rate-limit counters of her code request
 
 
 # --- after --------------------------------------------------------------------------
@@ -350,8 +496,27 @@ def test_no_column_of_any_table_names_her(erased):
 
 
 def test_no_session_or_cache_entry_holds_her_details(erased):
-    hits = find_in_encoded_values()
+    hits = find_in_encoded_values(pk=erased.pk, logins=[erased.username])
     assert hits == [], "\n".join(hits)
+
+
+def test_no_column_of_any_table_holds_her_id(erased):
+    hits = find_her_id(erased.pk)
+    assert hits == [], "\n".join(hits)
+
+
+def test_every_invitation_to_her_is_gone_and_others_stay(erased):
+    assert not Invitation.objects.to_address(email=EMAIL).exists()
+    assert not Invitation.objects.to_address(phone=PHONE).exists()
+    assert list(Invitation.objects.values_list("email", flat=True)) == [OTHER_EMAIL]
+
+
+def test_the_admin_log_keeps_only_what_is_about_others(erased, helen):
+    assert list(LogEntry.objects.values_list("object_repr", flat=True)) == [str(helen)]
+
+
+def test_only_the_scheduled_tasks_about_her_are_gone(erased):
+    assert list(PeriodicTask.objects.values_list("name", flat=True)) == ["nightly tidy"]
 
 
 def test_her_browser_is_signed_out(erased):

@@ -296,6 +296,7 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
 }
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("HEARTH_TRUSTED_PROXY_COUNT", 0 if DEBUG else 1, minimum=0)
+MFA_ADAPTER = "coproduction.accounts.mfa.HearthMFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_RECOVERY_CODES_SHOW_ONCE = True

@@ -237,7 +237,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "expire-data-exports": {
         "task": "consent.tasks.expire_data_exports",
-        "schedule": crontab(hour=3, minute=30),
+        "schedule": crontab(minute=30),  # hourly: a download is kept for 24 hours
     },
 }
 

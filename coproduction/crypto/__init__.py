@@ -9,6 +9,8 @@ in the live database and in any backup taken afterwards.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import time
 from functools import lru_cache
 
@@ -56,6 +58,14 @@ def rotate(token: str) -> str:
         return fernet().rotate(token.encode()).decode()
     except InvalidToken:
         raise UnreadableCiphertext("no configured key can read this value") from None
+
+
+def keyed_hash(text: str) -> str:
+    """HMAC-SHA256 of `text` under HEARTH_HASH_KEY, for finding an encrypted value by
+    what it equals without storing it readable. Empty text hashes to empty."""
+    if not text:
+        return ""
+    return hmac.new(settings.HEARTH_HASH_KEY.encode(), text.encode(), hashlib.sha256).hexdigest()
 
 
 # --- per-person data keys ---------------------------------------------------------

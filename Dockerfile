@@ -34,12 +34,13 @@ ENV DJANGO_DEBUG=false
 # Settings refuse to load with debug off unless these are set, so this one command gets
 # throwaway values. BUILD-ONLY: they exist only for this RUN line, are not kept in the
 # image's environment and are never used at run time, where docker-compose.yml requires
-# the real DJANGO_SECRET_KEY, HEARTH_FIELD_KEYS, DJANGO_ALLOWED_HOSTS, DATABASE_URL and
-# CELERY_BROKER_URL (collectstatic connects to neither).
+# the real DJANGO_SECRET_KEY, HEARTH_FIELD_KEYS, HEARTH_HASH_KEY, DJANGO_ALLOWED_HOSTS,
+# DATABASE_URL and CELERY_BROKER_URL (collectstatic connects to neither).
 # HEARTH_VAR_DIR keeps the build's scratch files (the default file-system broker's
 # folders) out of the image.
 RUN DJANGO_SECRET_KEY="build-only-collectstatic-not-a-secret-never-used-at-run-time-0123456789" \
     HEARTH_FIELD_KEYS="obZL7bNxSRdlSvvkbFVyRPjLv-IOZzGdOx8DFNYi77A=" \
+    HEARTH_HASH_KEY="build-only-hash-key-not-a-secret-never-used" \
     DJANGO_ALLOWED_HOSTS="build-only.invalid" \
     DATABASE_URL="postgres://build-only.invalid/none" \
     CELERY_BROKER_URL="redis://build-only.invalid:6379/0" \

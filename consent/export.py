@@ -3,9 +3,9 @@ readable page in a zip) and for the pages that show her what is kept."""
 
 from __future__ import annotations
 
+import io
 import json
 import zipfile
-from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -154,12 +154,15 @@ def readable(data: dict) -> list[tuple[str, list[list[tuple[str, str]]]]]:
     return sections
 
 
-def write_export_zip(member, path: Path) -> None:
-    """Write her download: data.json and a readable my-data.html."""
+def export_zip_bytes(member) -> bytes:
+    """Her download, in memory so it reaches the disk only encrypted: data.json and a
+    readable my-data.html."""
     data = collect_member_data(member)
     html = render_to_string(
         "consent/export.html", {"made_on": data["made_on"], "sections": readable(data)}
     )
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.json", json.dumps(data, indent=2, ensure_ascii=False))
         archive.writestr("my-data.html", html)
+    return buffer.getvalue()

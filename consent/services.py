@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,12 +22,13 @@ from consent.models import (
     ErasureRequest,
     Visibility,
 )
+from coproduction import crypto
 from coproduction.audit.services import audit_record
 from coproduction.core import erasure
 from groups.models import Membership
 
 ERASURE_STANDS_AFTER = dt.timedelta(days=14)
-EXPORT_KEPT_FOR = dt.timedelta(days=7)
+EXPORT_KEPT_FOR = dt.timedelta(hours=24)
 
 
 def _is_facilitator_for(staff, member) -> bool:
@@ -164,21 +167,39 @@ def contribution_set_visibility(*, contribution: Contribution, visibility: str, 
 
 def export_dir() -> Path:
     path = Path(settings.VAR_DIR) / "exports"
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
 
+def _export_delete(exports) -> int:
+    """Delete downloads and their files (files first: a row never outlives its file)."""
+    exports = list(exports)
+    for export in exports:
+        if export.path:
+            (export_dir() / export.path).unlink(missing_ok=True)
+    DataExport.objects.filter(pk__in=[e.pk for e in exports]).delete()
+    return len(exports)
+
+
 def data_export_request(*, member, acting_user) -> DataExport:
-    """Ask for a download of everything held about her. While one is being prepared,
-    asking again returns it rather than starting another."""
+    """Ask for a download of everything held about her. One download is live at a time:
+    while one is being prepared, asking again returns it; asking while one is ready
+    starts a new one that replaces it when it is built, because asking again means she
+    wants what is held now. Until then the ready one can still be saved, so she is never
+    left with nothing, and two files of hers are never kept side by side."""
     from consent.tasks import build_data_export
 
     if acting_user.pk != member.pk:
         raise ValidationError("Only she can download her data.")
     with transaction.atomic():
-        pending = member.data_exports.filter(status=DataExport.Status.PENDING).first()
+        # Her row is locked so two requests at once (a double tap) cannot both make one.
+        list(get_user_model().objects.select_for_update().filter(pk=member.pk).values("pk"))
+        pending = member.data_exports.filter(
+            status=DataExport.Status.PENDING, created_at__gt=timezone.now() - EXPORT_KEPT_FOR
+        ).first()
         if pending is not None:
             return pending
+        _export_delete(member.data_exports.exclude(status=DataExport.Status.READY))
         export = DataExport.objects.create(member=member)
         audit_record(
             actor=acting_user, action="data.export_request", subject=export, subject_user=member
@@ -187,19 +208,47 @@ def data_export_request(*, member, acting_user) -> DataExport:
     return export
 
 
+def export_read(export: DataExport) -> bytes | None:
+    """Her download as she saves it, decrypted on the way out; None if it is past its
+    keeping time, its file is gone or her key was destroyed."""
+    if export.status != DataExport.Status.READY or not export.path:
+        return None
+    if export.created_at + EXPORT_KEPT_FOR <= timezone.now():
+        return None
+    path = export_dir() / export.path
+    try:
+        return crypto.decrypt_bytes(path.read_bytes())
+    except (FileNotFoundError, crypto.UnreadableCiphertext):
+        return None
+
+
+def _write_private(path: Path, content: bytes) -> None:
+    """Create the file readable by this process's user alone (0600), never replacing one."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(content)
+
+
 def data_export_build(*, export_id: int) -> DataExport | None:
-    """Build the zip (JSON and a readable page). Claimed with a conditional UPDATE, so a
-    task delivered twice builds once; an export whose member was erased does nothing."""
-    from consent.export import write_export_zip
+    """Build the zip (JSON and a readable page), encrypted under her data key. Claimed
+    with a conditional UPDATE, so a task delivered twice builds once; an export whose
+    member was erased, or that was replaced, does nothing."""
+    from consent.export import export_zip_bytes
 
     export = DataExport.objects.filter(pk=export_id).select_related("member").first()
     if export is None or export.status != DataExport.Status.PENDING:
         return export
     path = export_dir() / f"{uuid.uuid4().hex}.zip"
-    write_export_zip(export.member, path)
-    claimed = DataExport.objects.filter(pk=export.pk, status=DataExport.Status.PENDING).update(
-        status=DataExport.Status.READY, path=path.name, ready_at=timezone.now()
-    )
+    content = crypto.encrypt_bytes_for(export.member_id, export_zip_bytes(export.member))
+    _write_private(path, content)
+    with transaction.atomic():
+        claimed = DataExport.objects.filter(pk=export.pk, status=DataExport.Status.PENDING).update(
+            status=DataExport.Status.READY, path=path.name, ready_at=timezone.now()
+        )
+        if claimed:
+            _export_delete(
+                DataExport.objects.filter(member_id=export.member_id).exclude(pk=export.pk)
+            )
     if not claimed:
         path.unlink(missing_ok=True)
     export.refresh_from_db()
@@ -207,14 +256,15 @@ def data_export_build(*, export_id: int) -> DataExport | None:
 
 
 def data_exports_expire(*, now: dt.datetime | None = None) -> int:
-    """Delete downloads older than EXPORT_KEPT_FOR (a daily task)."""
+    """Delete downloads older than EXPORT_KEPT_FOR (an hourly task), and any file in the
+    folder that no download names (left by a build that stopped half-way)."""
     cutoff = (now or timezone.now()) - EXPORT_KEPT_FOR
-    old = list(DataExport.objects.filter(created_at__lt=cutoff))
-    for export in old:
-        if export.path:
-            (export_dir() / export.path).unlink(missing_ok=True)
-    DataExport.objects.filter(pk__in=[e.pk for e in old]).delete()
-    return len(old)
+    expired = _export_delete(DataExport.objects.filter(created_at__lt=cutoff))
+    named = set(DataExport.objects.exclude(path="").values_list("path", flat=True))
+    for stray in export_dir().iterdir():
+        if stray.name not in named and stray.stat().st_mtime < cutoff.timestamp():
+            stray.unlink(missing_ok=True)
+    return expired
 
 
 def erasure_request(*, member, acting_user) -> ErasureRequest:

@@ -17,5 +17,5 @@ def carry_out_due_erasures() -> int:
 
 @shared_task
 def expire_data_exports() -> int:
-    """Delete downloads past their keeping time (daily)."""
+    """Delete downloads past their keeping time (hourly)."""
     return services.data_exports_expire()

@@ -7,6 +7,7 @@ in README.md. Every helper in coproduction.env fails loudly, naming the variable
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -64,6 +65,34 @@ def _field_keys() -> list[str]:
 
 
 HEARTH_FIELD_KEYS = _field_keys()
+
+
+def _hash_key() -> str:
+    """The key of the keyed hashes kept beside encrypted values that must be looked up (an
+    invitation's address). Its own key: not SECRET_KEY, not a field key, so rotating
+    either leaves look-ups working. A checkout gets one made under var/."""
+    key = env_str("HEARTH_HASH_KEY", "").strip()
+    if not key:
+        if not DEBUG:
+            raise ImproperlyConfigured(
+                "HEARTH_HASH_KEY must be set when DJANGO_DEBUG is false "
+                "(32+ random characters; make one with "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`)."
+            )
+        key_file = VAR_DIR / "hash-key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_urlsafe(32) + "\n")
+            key_file.chmod(0o600)
+        key = key_file.read_text().strip()
+    if len(key) < 32 or key in (SECRET_KEY, *HEARTH_FIELD_KEYS):
+        raise ImproperlyConfigured(
+            "HEARTH_HASH_KEY must be at least 32 random characters, and not the same as "
+            "DJANGO_SECRET_KEY or a field key."
+        )
+    return key
+
+
+HEARTH_HASH_KEY = _hash_key()
 
 # --- hosts and HTTPS -------------------------------------------------------
 
@@ -237,7 +266,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "expire-data-exports": {
         "task": "consent.tasks.expire_data_exports",
-        "schedule": crontab(hour=3, minute=30),
+        "schedule": crontab(minute=30),  # hourly: a download is kept for 24 hours
     },
 }
 
@@ -296,6 +325,7 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
 }
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("HEARTH_TRUSTED_PROXY_COUNT", 0 if DEBUG else 1, minimum=0)
+MFA_ADAPTER = "coproduction.accounts.mfa.HearthMFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_RECOVERY_CODES_SHOW_ONCE = True

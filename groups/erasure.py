@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from coproduction import crypto
 from coproduction.core import erasure
 from groups.models import Invitation, SafeContactProfile
 
@@ -22,8 +23,9 @@ def her_contact_details(person: erasure.Person) -> None:
 @erasure.step("groups.invitations", order=erasure.FIND_BY_ADDRESS)
 def delete_invitations(person: erasure.Person) -> None:
     """Delete the invitation she joined by and every other sent to her address or
-    phone, accepted or not: each keeps the address, and the phone under the master key,
-    which destroying her data key does not reach."""
+    phone, accepted or not. One sent before anyone knew her address is held under a
+    key of its own (a negative owner id), which destroying her data key does not
+    reach, so that key is destroyed here too."""
     invitations = Invitation.objects.all()
     hers = Q(membership__user_id=person.pk)
     for email in person.emails:
@@ -31,5 +33,7 @@ def delete_invitations(person: erasure.Person) -> None:
     for phone in person.phones:
         hers |= Q(pk__in=invitations.to_address(phone=phone).values("pk"))
     found = Invitation.objects.filter(hers)
+    for owner_id in found.filter(key_owner_id__lt=0).values_list("key_owner_id", flat=True):
+        crypto.data_key_destroy(owner_id)
     erasure.admin_log_forget(model=Invitation, pks=list(found.values_list("pk", flat=True)))
     found.delete()

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from coproduction import crypto
 from coproduction.core.erasure import phone_digits
-from coproduction.crypto.fields import EncryptedTextField
+from coproduction.crypto.fields import Ciphertext, EncryptedTextField
 
 
 class Organisation(models.Model):
@@ -164,7 +166,7 @@ class Profile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
     preferred_name = models.CharField("the name you want to be called", max_length=60)
-    pronouns = models.CharField(max_length=40, blank=True)
+    pronouns = EncryptedTextField(blank=True, owner_field="user_id")
     access_needs = models.JSONField(default=list, blank=True)
     access_needs_other = EncryptedTextField(blank=True, owner_field="user_id")
     updated_at = models.DateTimeField(default=timezone.now)
@@ -219,9 +221,9 @@ class SafeContactProfile(models.Model):
     safe_until = models.TimeField(default=dt.time(16, 0))
     time_zone = models.CharField(max_length=64, default="Europe/London")
     voicemail_ok = models.BooleanField(default=False)
-    sender_name = models.CharField(max_length=40, blank=True)
+    sender_name = EncryptedTextField(blank=True, owner_field="member_id")
     may_mention_group = models.BooleanField(default=False)
-    reply_word = models.CharField(max_length=80, blank=True)
+    reply_word = EncryptedTextField(blank=True, owner_field="member_id")
     confirm_every_days = models.PositiveSmallIntegerField(default=90)
     confirmed_at = models.DateTimeField(default=timezone.now)
 
@@ -269,7 +271,7 @@ class SupportContact(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    name = models.CharField(max_length=80, blank=True)
+    name = EncryptedTextField(blank=True, owner_field="member_id")
     channel = models.CharField(max_length=20, choices=Channel.choices, blank=True)
     contact_detail = EncryptedTextField(blank=True, owner_field="member_id")
     contact_if_i_ask = models.BooleanField(default=True)
@@ -410,7 +412,7 @@ class AgreementComment(models.Model):
     version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COMMENT)
-    text = models.TextField(max_length=2000)
+    text = EncryptedTextField(owner_field="author_id")
     created_at = models.DateTimeField(default=timezone.now)
     answer = models.CharField(
         max_length=10, choices=Answer.choices, default=Answer.NONE, blank=True
@@ -449,7 +451,7 @@ class AgreementResponse(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agreement_responses"
     )
     agrees = models.BooleanField()
-    disagreement = models.TextField(max_length=2000, blank=True)
+    disagreement = EncryptedTextField(blank=True, owner_field="member_id")
     responded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -461,32 +463,51 @@ class AgreementResponse(models.Model):
         return "Agrees" if self.agrees else "Disagrees"
 
 
+def normal_email(email: str) -> str:
+    """An address as it is compared: trimmed, lower case."""
+    return (email or "").strip().lower()
+
+
+def normal_phone(phone: str) -> str:
+    """A number as it is compared: its digits alone, as erasure compares them too."""
+    return phone_digits(phone)
+
+
+def new_invitation_key_owner() -> int:
+    """A data-key owner for an invitation nobody known has yet: negative, as no person's is."""
+    return -1 - secrets.randbelow(2**62)
+
+
 class InvitationQuerySet(models.QuerySet):
     def to_address(self, *, email: str | None = None, phone: str | None = None):
-        """Invitations sent to this e-mail address (any case) or this phone number (any
-        spacing). The phone is stored encrypted, so each invitation with a phone is read
-        to compare; a keyed hash beside it would make this one indexed look-up."""
-        matches = models.Q(pk__in=[])
-        if email and email.strip():
-            matches |= models.Q(email__iexact=email.strip())
-        digits = phone_digits(phone)
-        if digits:
-            with_phone = self.exclude(phone="").only("pk", "phone")
-            matches |= models.Q(
-                pk__in=[i.pk for i in with_phone if phone_digits(i.phone) == digits]
-            )
-        return self.filter(matches)
+        """Invitations sent to this e-mail or this phone number, found by their keyed
+        hashes (the addresses themselves are stored encrypted)."""
+        match = models.Q(pk__in=[])
+        if normal_email(email):
+            match |= models.Q(email_hash=crypto.keyed_hash(normal_email(email)))
+        if normal_phone(phone):
+            match |= models.Q(phone_hash=crypto.keyed_hash(normal_phone(phone)))
+        return self.filter(match)
 
 
 class Invitation(models.Model):
-    """A single-use, expiring link to join a group. Only a hash of the token is kept."""
+    """A single-use, expiring link to join a group. Only a hash of the token is kept.
+
+    The address it went to is encrypted under the data key of `key_owner_id`: the person
+    it is for. Before anyone accepts, that is the member already known at that address,
+    or else a key of the invitation's own (a negative id, so it can never be a person's);
+    accepting it moves it under her own key. Either way, destroying her key shreds it.
+    `email_hash` and `phone_hash` let it be found by address (`to_address`)."""
 
     group = models.ForeignKey(CoproGroup, on_delete=models.CASCADE, related_name="invitations")
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    email = models.EmailField(blank=True)
-    phone = EncryptedTextField(blank=True)
+    key_owner_id = models.BigIntegerField(null=True, blank=True, editable=False)
+    email = EncryptedTextField(blank=True, owner_field="key_owner_id")
+    email_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone = EncryptedTextField(blank=True, owner_field="key_owner_id")
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     support_worker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -506,6 +527,20 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation #{self.pk} to {self.group}"
+
+    def save(self, *args, **kwargs):
+        if self.key_owner_id is None:
+            self.key_owner_id = new_invitation_key_owner()
+        # The hashes follow the addresses whenever they are set in the clear; a value
+        # still as stored (never read) has not changed, so its hash stands.
+        for field, hash_field, normal in (
+            ("email", "email_hash", normal_email),
+            ("phone", "phone_hash", normal_phone),
+        ):
+            value = self.__dict__.get(field)
+            if value is not None and not isinstance(value, Ciphertext):
+                setattr(self, hash_field, crypto.keyed_hash(normal(value)))
+        super().save(*args, **kwargs)
 
     @property
     def is_usable(self) -> bool:

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from coproduction import crypto
 from coproduction.audit.services import audit_record
 from groups.models import (
     AgreementComment,
@@ -25,6 +26,7 @@ from groups.models import (
     SupportContact,
     SupportPlan,
     Training,
+    normal_email,
 )
 
 INVITATION_DAYS = 14
@@ -52,7 +54,8 @@ def invitation_create(
         invitation = Invitation.objects.create(
             group=group,
             invited_by=acting_user,
-            email=email.strip().lower(),
+            key_owner_id=_known_person_at(email=email, phone=phone),
+            email=normal_email(email),
             phone=phone.strip(),
             support_worker=support_worker,
             token_hash=hash_token(token),
@@ -60,6 +63,42 @@ def invitation_create(
         )
         audit_record(actor=acting_user, action="invitation.create", subject=invitation)
     return invitation, token
+
+
+def _known_person_at(*, email: str, phone: str) -> int | None:
+    """The member an invitation to this address is for, if she is already known: its
+    address then goes under her key, so erasing her shreds it. None for someone new."""
+    if normal_email(email):
+        user_id = (
+            get_user_model()
+            .objects.filter(email__iexact=normal_email(email))
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if user_id is not None:
+            return user_id
+    return (
+        Invitation.objects.to_address(email=email, phone=phone)
+        .filter(membership__isnull=False)
+        .values_list("membership__user_id", flat=True)
+        .first()
+    )
+
+
+def _invitations_move_to(user, invitation: Invitation) -> None:
+    """Her invitation, and any other still waiting at the same address under an
+    invitation's own key, go under her key; the keys they leave are destroyed."""
+    waiting = Invitation.objects.to_address(email=invitation.email, phone=invitation.phone).filter(
+        accepted_at__isnull=True, key_owner_id__lt=0
+    )
+    for moving in [invitation, *waiting.exclude(pk=invitation.pk)]:
+        old_owner = moving.key_owner_id
+        email, phone = moving.email, moving.phone  # read under the old key first
+        moving.key_owner_id, moving.email, moving.phone = user.pk, email, phone
+        moving.save(update_fields=["key_owner_id", "email", "phone"])
+        if old_owner is not None and old_owner < 0:
+            if not Invitation.objects.filter(key_owner_id=old_owner).exists():
+                crypto.data_key_destroy(old_owner)
 
 
 def invitation_for_token(token: str) -> Invitation | None:
@@ -129,6 +168,7 @@ def invitation_accept(*, token: str, choices: JoinChoices):
             joined_at=now,
         )
         Invitation.objects.filter(pk=invitation.pk).update(membership=membership)
+        _invitations_move_to(user, invitation)
         if invitation.support_worker_id:
             SupportContact.objects.create(
                 member=user,

@@ -17,10 +17,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -317,7 +318,9 @@ def my_data(request: HttpRequest) -> HttpResponse:
     require_member(request.user)
     exports = [
         {"export": export, "kept_until": export.created_at + services.EXPORT_KEPT_FOR}
-        for export in request.user.data_exports.all()
+        for export in request.user.data_exports.filter(
+            created_at__gt=timezone.now() - services.EXPORT_KEPT_FOR
+        )
     ]
     return render(
         request,
@@ -347,12 +350,13 @@ def data_download_request(request: HttpRequest) -> HttpResponse:
 @_members_only
 @fresh_sign_in_required
 def data_download(request: HttpRequest, export_id: int) -> HttpResponse:
-    """Her own ready download, as a zip; who downloaded it is recorded."""
+    """Her own ready download, decrypted on the way out and never cached; who downloaded
+    it is recorded. Past its keeping time it is gone, whether or not the task has run."""
     export = get_object_or_404(
         request.user.data_exports, pk=export_id, status=DataExport.Status.READY
     )
-    path = services.export_dir() / export.path
-    if not export.path or not path.is_file():
+    content = services.export_read(export)
+    if content is None:
         raise Http404("No such download")
     audit_record(
         actor=request.user,
@@ -360,12 +364,10 @@ def data_download(request: HttpRequest, export_id: int) -> HttpResponse:
         subject=export,
         subject_user=request.user,
     )
-    return FileResponse(
-        path.open("rb"),
-        as_attachment=True,
-        filename="my-information.zip",
-        content_type="application/zip",
-    )
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="my-information.zip"'
+    patch_cache_control(response, no_store=True, private=True)
+    return response
 
 
 @login_required

@@ -9,6 +9,8 @@ in the live database and in any backup taken afterwards.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import time
 from functools import lru_cache
 
@@ -58,6 +60,14 @@ def rotate(token: str) -> str:
         raise UnreadableCiphertext("no configured key can read this value") from None
 
 
+def keyed_hash(text: str) -> str:
+    """HMAC-SHA256 of `text` under HEARTH_HASH_KEY, for finding an encrypted value by
+    what it equals without storing it readable. Empty text hashes to empty."""
+    if not text:
+        return ""
+    return hmac.new(settings.HEARTH_HASH_KEY.encode(), text.encode(), hashlib.sha256).hexdigest()
+
+
 # --- per-person data keys ---------------------------------------------------------
 
 
@@ -87,6 +97,11 @@ def _load(key_id: int) -> Fernet:
 
 def encrypt_for(owner_id: int, plaintext: str) -> str:
     """Encrypt with the owner's data key, making the key the first time she needs one."""
+    return encrypt_bytes_for(owner_id, plaintext.encode()).decode()
+
+
+def encrypt_bytes_for(owner_id: int, plaintext: bytes) -> bytes:
+    """`encrypt_for` for bytes (a file of hers)."""
     from coproduction.crypto.models import DataKey
 
     key_id = _key_ids_by_owner.get(owner_id)
@@ -97,7 +112,7 @@ def encrypt_for(owner_id: int, plaintext: str) -> str:
         )
         key_id = row.pk
         data_key = _remember(row.pk, owner_id, row.wrapped)
-    return f"{DATA_KEY_PREFIX}{key_id}:{data_key.encrypt(plaintext.encode()).decode()}"
+    return f"{DATA_KEY_PREFIX}{key_id}:".encode() + data_key.encrypt(plaintext)
 
 
 def decrypt(token: str) -> str:
@@ -105,16 +120,27 @@ def decrypt(token: str) -> str:
     would have it encrypted again on the next save."""
     if not token.startswith(DATA_KEY_PREFIX):
         return _master_decrypt(token)
-    key_part, _, body = token[len(DATA_KEY_PREFIX) :].partition(":")
-    key_id = int(key_part)
+    return decrypt_bytes(token.encode()).decode()
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    """Decrypt what `encrypt_bytes_for` made, or fail loudly."""
+    prefix = DATA_KEY_PREFIX.encode()
+    if not token.startswith(prefix):
+        raise UnreadableCiphertext("this value was not encrypted with a data key")
+    key_part, _, body = token[len(prefix) :].partition(b":")
+    try:
+        key_id = int(key_part)
+    except ValueError:
+        raise UnreadableCiphertext("this value names no data key") from None
     data_key = _cached(key_id)
     if data_key is not None:
         try:
-            return data_key.decrypt(body.encode()).decode()
+            return data_key.decrypt(body)
         except InvalidToken:
             pass  # a stale cache entry (the key was replaced): read it afresh
     try:
-        return _load(key_id).decrypt(body.encode()).decode()
+        return _load(key_id).decrypt(body)
     except InvalidToken:
         raise UnreadableCiphertext("no key can read this value") from None
 

@@ -733,6 +733,7 @@ def agreement_drafts(request: HttpRequest, group_id: int) -> HttpResponse:
         .prefetch_related(_comments())
         .order_by("-number")
     )
+    crypto.warm_data_keys(c.author_id for v in versions for c in v.comments.all())
     member_count = group.memberships.current().members().count()
     for version in versions:
         version.not_answered = member_count - version.agreed - version.disagreed
@@ -762,6 +763,7 @@ def agreement_edit(request: HttpRequest, group_id: int, version_id: int) -> Http
         version = group.agreements.prefetch_related(_comments()).get(pk=version_id)
     except AgreementVersion.DoesNotExist:
         raise Http404("No such version") from None
+    crypto.warm_data_keys(c.author_id for c in version.comments.all())
     is_draft = version.status == AgreementVersion.Status.DRAFT
     form = AgreementDraftForm(_posted(request), initial={"text": version.text})
     if request.method == "POST":

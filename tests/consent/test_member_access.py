@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from consent import services
 from consent.models import Contribution, DataExport
+from coproduction import crypto
 from tests.consent.conftest import sign_in
 from tests.factories import StaffFactory
 
@@ -41,8 +42,8 @@ def sams_things(sam, sam_membership, tuesday_group, var_dir):
     contribution = services.contribution_add(
         member=sam, group=tuesday_group, text="Mine", kind="idea", acting_user=sam
     )
-    (var_dir / "exports").mkdir(exist_ok=True)
-    (var_dir / "exports" / "sam.zip").write_bytes(b"PK\x05\x06" + b"\0" * 18)
+    empty_zip = b"PK\x05\x06" + b"\0" * 18
+    (services.export_dir() / "sam.zip").write_bytes(crypto.encrypt_bytes_for(sam.pk, empty_zip))
     export = DataExport.objects.create(
         member=sam, status=DataExport.Status.READY, path="sam.zip", ready_at=timezone.now()
     )

@@ -19,6 +19,7 @@ from django.utils import timezone
 from consent import services
 from consent.models import Answer, Contribution, DataExport, ErasureRequest
 from consent.tasks import build_data_export
+from coproduction import crypto
 from coproduction.audit.models import AuditEvent
 from tests.consent.conftest import sign_in
 from tests.factories import PASSWORD
@@ -35,18 +36,20 @@ def last_message(response) -> str:
 
 
 def ready_export(member, var_dir, name="ready.zip") -> DataExport:
-    """A finished download on disk (without running the task)."""
-    folder = var_dir / "exports"
-    folder.mkdir(exist_ok=True)
-    with zipfile.ZipFile(folder / name, "w") as archive:
+    """A finished download on disk, encrypted as the task does it (without running it)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("data.json", "{}")
+    (services.export_dir() / name).write_bytes(
+        crypto.encrypt_bytes_for(member.pk, buffer.getvalue())
+    )
     return DataExport.objects.create(
         member=member, status=DataExport.Status.READY, path=name, ready_at=timezone.now()
     )
 
 
 def zip_of(response) -> zipfile.ZipFile:
-    return zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    return zipfile.ZipFile(io.BytesIO(response.content))
 
 
 # --- the page -----------------------------------------------------------------------------
@@ -73,8 +76,8 @@ def test_my_data_lists_her_downloads_only(member_client, sam, maria, var_dir):
     assert f'href="{reverse("consent:my_data_download", args=[ready.pk])}"' in page
     assert reverse("consent:my_data_download", args=[pending.pk]) not in page
     assert reverse("consent:my_data_download", args=[others.pk]) not in page
-    kept_until = (ready.created_at + services.EXPORT_KEPT_FOR).strftime("%-d %B %Y")
-    assert f"Ready until {kept_until}." in page
+    kept_until = timezone.localtime(ready.created_at + services.EXPORT_KEPT_FOR)
+    assert f"Ready until {kept_until:%-d %B %Y at %H:%M}." in page
 
 
 def test_my_data_shows_her_erasure_request(member_client, sam):

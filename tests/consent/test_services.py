@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
+import os
 import uuid
 import zipfile
 
@@ -23,6 +25,7 @@ from consent.models import (
     Visibility,
 )
 from consent.tasks import build_data_export, expire_data_exports
+from coproduction import crypto
 from coproduction.accounts.models import User
 from coproduction.audit.models import AuditEvent
 from groups import services as group_services
@@ -91,7 +94,12 @@ def raw(table: str, column: str, pk: int) -> str:
 
 def zips(var_dir) -> list:
     folder = var_dir / "exports"
-    return sorted(folder.glob("*.zip")) if folder.exists() else []
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
+def open_zip(path) -> zipfile.ZipFile:
+    """A download as she receives it: the file on disk is encrypted under her data key."""
+    return zipfile.ZipFile(io.BytesIO(crypto.decrypt_bytes(path.read_bytes())))
 
 
 # --- consent_record -----------------------------------------------------------------
@@ -435,7 +443,7 @@ def test_her_download_is_built_once_however_often_the_task_runs(rich_sam, var_di
     assert export.path == files[0].name
     assert export.ready_at is not None
 
-    with zipfile.ZipFile(files[0]) as archive:
+    with open_zip(files[0]) as archive:
         assert set(archive.namelist()) == {"data.json", "my-data.html"}
         data = json.loads(archive.read("data.json"))
         html = archive.read("my-data.html").decode()
@@ -463,7 +471,7 @@ def test_a_download_is_hers_alone(rich_sam, maria, group, var_dir):
     )
     export = services.data_export_request(member=rich_sam, acting_user=rich_sam)
     run(build_data_export, export.pk)
-    with zipfile.ZipFile(zips(var_dir)[0]) as archive:
+    with open_zip(zips(var_dir)[0]) as archive:
         content = archive.read("data.json").decode() + archive.read("my-data.html").decode()
     assert "Maria" not in content
 
@@ -475,35 +483,53 @@ def test_building_a_deleted_export_does_nothing(sam, var_dir):
     assert zips(var_dir) == []
 
 
-def test_a_new_download_can_be_asked_for_once_the_last_is_ready(sam, var_dir):
+def test_asking_again_once_it_is_ready_replaces_it_when_the_new_one_is_built(sam, var_dir):
     first = services.data_export_request(member=sam, acting_user=sam)
     run(build_data_export, first.pk)
+    first_file = zips(var_dir)[0]
     second = services.data_export_request(member=sam, acting_user=sam)
     assert second.pk != first.pk
     assert second.status == DataExport.Status.PENDING
+    assert first_file.exists()  # still hers to save while the new one is made
+    run(build_data_export, second.pk)
+    assert list(DataExport.objects.values_list("pk", flat=True)) == [second.pk]
+    assert not first_file.exists()
+    assert len(zips(var_dir)) == 1
 
 
-def test_old_downloads_are_deleted_after_a_week(sam, var_dir):
+def test_downloads_are_deleted_after_24_hours(sam, maria, var_dir):
     with time_machine.travel(dt.datetime(2026, 3, 1, 10, tzinfo=dt.UTC), tick=False):
         old = services.data_export_request(member=sam, acting_user=sam)
         run(build_data_export, old.pk)
-    with time_machine.travel(dt.datetime(2026, 3, 5, 10, tzinfo=dt.UTC), tick=False):
-        recent = services.data_export_request(member=sam, acting_user=sam)
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC), tick=False):
+        recent = services.data_export_request(member=maria, acting_user=maria)
         run(build_data_export, recent.pk)
     old_file, recent_file = (
         var_dir / "exports" / DataExport.objects.get(pk=pk).path for pk in (old.pk, recent.pk)
     )
 
-    with time_machine.travel(dt.datetime(2026, 3, 8, 9, 59, tzinfo=dt.UTC), tick=False):
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 59, tzinfo=dt.UTC), tick=False):
         assert run(expire_data_exports) == 0
     assert old_file.exists()
 
-    with time_machine.travel(dt.datetime(2026, 3, 8, 10, 1, tzinfo=dt.UTC), tick=False):
+    with time_machine.travel(dt.datetime(2026, 3, 2, 10, 1, tzinfo=dt.UTC), tick=False):
         assert run(expire_data_exports) == 1
         assert run(expire_data_exports) == 0  # twice, one effect
     assert not old_file.exists()
     assert recent_file.exists()
     assert list(DataExport.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+def test_expiry_also_removes_files_no_download_names(sam, var_dir):
+    made = dt.datetime(2026, 3, 1, 10, tzinfo=dt.UTC).timestamp()
+    stray, young = (services.export_dir() / f"{name}.zip" for name in ("stray", "young"))
+    for path, mtime in ((stray, made), (young, made + 3600)):
+        path.write_bytes(b"x")
+        os.utime(path, (mtime, mtime))
+    with time_machine.travel(dt.datetime(2026, 3, 2, 10, 30, tzinfo=dt.UTC), tick=False):
+        run(expire_data_exports)
+    assert not stray.exists()
+    assert young.exists()  # perhaps a build still writing: only old strays go
 
 
 # --- erasure: asking, withdrawing, confirming --------------------------------------------

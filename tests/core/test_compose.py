@@ -47,6 +47,7 @@ LONG_RUNNING = ("web", "worker", "beat")
 PRODUCTION_NEEDS = (
     "DJANGO_SECRET_KEY",
     "HEARTH_FIELD_KEYS",
+    "HEARTH_HASH_KEY",
     "DJANGO_ALLOWED_HOSTS",
     "DATABASE_URL",
     "CELERY_BROKER_URL",
@@ -57,6 +58,7 @@ PRODUCTION_NEEDS = (
 EXAMPLE_VARIABLES = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
     "HEARTH_FIELD_KEYS": Fernet.generate_key().decode(),
+    "HEARTH_HASH_KEY": secrets.token_urlsafe(32),
     "POSTGRES_PASSWORD": "example-password",
 }
 
@@ -325,7 +327,7 @@ def test_compose_passes_only_variables_settings_reads():
 
 def test_secrets_are_never_hard_coded():
     env = raw_compose()["services"]["web"]["environment"]
-    for name in ("DJANGO_SECRET_KEY", "HEARTH_FIELD_KEYS"):
+    for name in ("DJANGO_SECRET_KEY", "HEARTH_FIELD_KEYS", "HEARTH_HASH_KEY"):
         assert re.fullmatch(rf"\$\{{{name}:\?[^}}]*\}}", env[name]), name
     for name in ("DJANGO_EMAIL_HOST_PASSWORD", "DJANGO_SECRET_KEY_FALLBACKS"):
         assert env.get(name, "") in ("", f"${{{name}:-}}"), name
@@ -598,7 +600,12 @@ def test_dockerfile_installs_the_locked_dependencies():
 def test_dockerfile_build_only_values_stay_on_the_collectstatic_line():
     assignments, command = collectstatic_run()
     assert command == ["python", "manage.py", "collectstatic", "--noinput"]
-    for name in ("DJANGO_SECRET_KEY", "HEARTH_FIELD_KEYS", "DJANGO_ALLOWED_HOSTS"):
+    for name in (
+        "DJANGO_SECRET_KEY",
+        "HEARTH_FIELD_KEYS",
+        "HEARTH_HASH_KEY",
+        "DJANGO_ALLOWED_HOSTS",
+    ):
         assert assignments.get(name), name
         assert name not in dockerfile_env(), f"{name} would stay in the image's environment"
         assert not any(
@@ -609,6 +616,7 @@ def test_dockerfile_build_only_values_stay_on_the_collectstatic_line():
     assert "build-only" in assignments["DJANGO_SECRET_KEY"]
     compose_text = COMPOSE_FILE.read_text()
     assert assignments["HEARTH_FIELD_KEYS"] not in compose_text
+    assert assignments["HEARTH_HASH_KEY"] not in compose_text
     assert assignments["DJANGO_SECRET_KEY"] not in compose_text
     assert re.search(r"#.*BUILD-ONLY", DOCKERFILE.read_text())
 

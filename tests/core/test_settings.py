@@ -19,6 +19,7 @@ PRODUCTION = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ",
     "HEARTH_FIELD_KEYS": Fernet.generate_key().decode(),
+    "HEARTH_HASH_KEY": "h4sh-" + "zyxwvutsrqponmlkjihgfedcba9876543210",
     "DJANGO_ALLOWED_HOSTS": "hearth.example.org",
     "DATABASE_URL": "postgres://hearth:pw@db.example.org:5432/hearth",
     "CELERY_BROKER_URL": "redis://redis.example.org:6379/1",
@@ -54,6 +55,9 @@ SETUP = "import django; django.setup(); from django.conf import settings; "
         ({"DJANGO_SECRET_KEY": "too-short"}, "DJANGO_SECRET_KEY"),
         ({"HEARTH_FIELD_KEYS": None}, "HEARTH_FIELD_KEYS"),
         ({"HEARTH_FIELD_KEYS": "not-a-key"}, "HEARTH_FIELD_KEYS"),
+        ({"HEARTH_HASH_KEY": None}, "HEARTH_HASH_KEY"),
+        ({"HEARTH_HASH_KEY": "too-short"}, "HEARTH_HASH_KEY"),
+        ({"HEARTH_HASH_KEY": PRODUCTION["DJANGO_SECRET_KEY"]}, "HEARTH_HASH_KEY"),
         ({"DJANGO_ALLOWED_HOSTS": None}, "DJANGO_ALLOWED_HOSTS"),
         ({"DATABASE_URL": None}, "DATABASE_URL"),
         ({"CELERY_BROKER_URL": None}, "CELERY_BROKER_URL"),
@@ -117,6 +121,8 @@ def test_a_checkout_runs_on_embedded_defaults_and_makes_its_own_field_key(tmp_pa
     key = (tmp_path / "field-keys").read_text().strip()
     Fernet(key)  # a real key
     assert (tmp_path / "field-keys").stat().st_mode & 0o077 == 0
+    assert len((tmp_path / "hash-key").read_text().strip()) >= 32
+    assert (tmp_path / "hash-key").stat().st_mode & 0o077 == 0
     assert (tmp_path / "celery" / "queue").is_dir()
 
 

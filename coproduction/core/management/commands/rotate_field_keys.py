@@ -1,8 +1,10 @@
+from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
 from coproduction import crypto
+from coproduction.accounts.mfa import SECRET_KEYS, map_secrets
 from coproduction.crypto.fields import EncryptedTextField
 from coproduction.crypto.models import DataKey
 
@@ -18,7 +20,8 @@ def encrypted_fields():
 class Command(BaseCommand):
     help = (
         "Re-encrypt under the newest key in HEARTH_FIELD_KEYS: every person's data key is "
-        "re-wrapped, and text held under a master key is re-encrypted."
+        "re-wrapped, and text held under a master key is re-encrypted, second-factor "
+        "secrets included."
     )
 
     def handle(self, *args, **options):
@@ -27,6 +30,7 @@ class Command(BaseCommand):
             DataKey.objects.filter(pk=data_key.pk).update(wrapped=crypto.rotate(data_key.wrapped))
             keys += 1
         rows = sum(self._rotate_table(model, names) for model, names in encrypted_fields())
+        rows += self._rotate_authenticators()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Re-wrapped {keys} data keys; re-encrypted {rows} rows under the newest key."
@@ -58,4 +62,14 @@ class Command(BaseCommand):
                     [*updates.values(), row_pk],
                 )
             rotated += 1
+        return rotated
+
+    def _rotate_authenticators(self) -> int:
+        """allauth's TOTP secrets and recovery seeds, encrypted by HearthMFAAdapter."""
+        rotated = 0
+        for authenticator in Authenticator.objects.filter(type__in=SECRET_KEYS).iterator():
+            data = map_secrets(authenticator.type, authenticator.data, crypto.rotate)
+            if data != authenticator.data:
+                Authenticator.objects.filter(pk=authenticator.pk).update(data=data)
+                rotated += 1
         return rotated

@@ -172,6 +172,17 @@ class CoproGroupAdmin(PartnerScopedAdmin):
     def scope(self, request, queryset):
         return queryset.filter(pk__in=partner_scope(request).values("pk"))
 
+    def get_fields(self, request, obj=None):
+        # Read-only, the lead would be a link to a person's account page she cannot open.
+        fields = super().get_fields(request, obj)
+        if request.user.is_superuser:
+            return fields
+        return ["safeguarding" if name == "safeguarding_lead" else name for name in fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return readonly if request.user.is_superuser else (*readonly, "safeguarding")
+
     def get_queryset(self, request):
         member = Q(memberships__role=Membership.Role.MEMBER)
         return (

@@ -194,6 +194,11 @@ def test_group_page_names_people_and_links_to_no_page_she_cannot_open(client, wo
         for form in formset
     }
     assert shown == {world["helen"], dee}  # staff by name; members are only counted
+    world["tuesday"].safeguarding_lead = world["helen"]
+    world["tuesday"].save()
+    page = client.get(url).content.decode()
+    assert "/admin/accounts/user/" not in page
+    assert '<div class="readonly">Helen Ward</div>' in page
 
 
 # --- lapsed training is flagged ------------------------------------------------------

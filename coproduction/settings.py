@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -179,6 +180,9 @@ TEMPLATES = [
         },
     },
 ]
+# Widgets render through TEMPLATES, so templates/admin/widgets/ can give the admin's
+# date and time boxes the labels its own template lacks.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- data ------------------------------------------------------------------
 

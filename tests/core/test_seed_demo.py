@@ -166,3 +166,89 @@ def test_consent_answers_and_contributions_are_seeded_once(db):
     tuesday = sam.memberships.get().group
     quotes = policy.output_quotes(tuesday)
     assert {q["credit"] for q in quotes} == {"", "Maria", "Lou"}
+
+
+# --- the moments of issue 7, ready in the demo ---------------------------------------
+
+
+def test_dee_supports_sam_and_precious_only(db):
+    from groups.models import SupportContact
+
+    seed()
+    dee = User.objects.get(username="dee")
+    supported = Membership.objects.filter(support_worker=dee).values_list("user__username")
+    assert {name for (name,) in supported} == {"sam", "precious"}
+    contacts = SupportContact.objects.filter(staff_user=dee).values_list("member__username")
+    assert {name for (name,) in contacts} == {"sam", "precious"}
+
+
+def test_who_looked_already_shows_dees_view_of_sams_plan(client, db):
+    from django.urls import reverse
+
+    from coproduction.audit.models import AuditEvent
+
+    seed()
+    seed()
+    sam, dee = User.objects.get(username="sam"), User.objects.get(username="dee")
+    looked = AuditEvent.objects.about(sam).filter(action="support_plan.view")
+    assert [event.actor for event in looked] == [dee]  # the audited read, once
+    client.force_login(sam)
+    page = client.get(reverse("groups:my_support_plan_views")).content.decode()
+    assert "Dee Okafor" in page
+
+
+def test_ruth_sees_her_organisations_training_records_by_person(client, db):
+    from django.urls import reverse
+
+    seed()
+    client.force_login(User.objects.get(username="ruth"))
+    response = client.get(reverse("admin:groups_training_changelist"))
+    people = {record.person.get_full_name() for record in response.context["cl"].result_list}
+    assert people == {"Helen Ward", "Amira Khan", "Dee Okafor"}
+    listing = response.content.decode()
+    for name in people:
+        assert f">{name}</a></th>" in listing
+    amira = User.objects.get(username="amira")
+    hers = client.get(reverse("admin:groups_training_changelist"), {"person": amira.pk})
+    assert {record.person for record in hers.context["cl"].result_list} == {amira}
+
+
+def test_a_safeguarding_lead_whose_training_lapsed_is_flagged_on_roster_and_in_admin(
+    client, db, settings
+):
+    from django.urls import reverse
+
+    settings.HEARTH_REQUIRE_MFA = False
+    seed()
+    amira = User.objects.get(username="amira")
+    tuesday = amira.memberships.get().group
+    assert tuesday.safeguarding_lead == amira
+    client.force_login(User.objects.get(username="helen"))
+    roster = client.get(reverse("groups:roster", args=[tuesday.pk]))
+    amiras_row = next(row for row in roster.context["staff_rows"] if row.membership.user == amira)
+    assert "Safeguarding" in amiras_row.warning
+    assert amiras_row.warning in roster.content.decode()
+
+    client.force_login(User.objects.get(username="ruth"))
+    lapsed = client.get(reverse("admin:groups_training_changelist"), {"lapsed": "yes"})
+    assert [(r.person, r.kind) for r in lapsed.context["cl"].result_list] == [
+        (amira, "safeguarding")
+    ]
+    assert "Lapsed on" in lapsed.content.decode()
+    groups = client.get(reverse("admin:groups_coprogroup_changelist")).content.decode()
+    assert "Amira Khan – safeguarding training lapsed" in groups
+
+
+def test_running_again_another_day_adds_no_training_records(db):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from groups.models import Training
+
+    seed()
+    first = Training.objects.count()
+    with time_machine.travel(timezone.now() + dt.timedelta(days=10)):
+        seed()
+    assert Training.objects.count() == first

@@ -20,6 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from consent.demo import seed_consent
+from coproduction.audit.models import AuditEvent
+from groups import services
 from groups.models import (
     AgreementComment,
     AgreementResponse,
@@ -34,6 +36,9 @@ from groups.models import (
     SupportPlan,
     Training,
 )
+
+# Who each group's support worker supports: Dee supports Sam and Precious only (PEOPLE.md).
+SUPPORTED = {"sam", "precious", "aisha", "carla"}
 
 DEMO_PASSWORD = "hearth-demo-2026"  # noqa: S105 - printed for newcomers; demo data only
 
@@ -175,6 +180,7 @@ class Command(BaseCommand):
         staff = [p for p in people if p.role in ("facilitator", "support_worker")]
         support_worker = next(users[p.username] for p in people if p.role == "support_worker")
         facilitators = [users[p.username] for p in people if p.role == "facilitator"]
+        partner_admin = next(users[p.username] for p in people if p.role == "partner_admin")
         if group.safeguarding_lead_id is None:
             group.safeguarding_lead = facilitators[1]
             group.save(update_fields=["safeguarding_lead"])
@@ -187,16 +193,18 @@ class Command(BaseCommand):
             )
         for index, user in enumerate(facilitators + [support_worker]):
             for kind in Training.Kind.values:
-                # The second facilitator's safeguarding has lapsed: the roster warns.
+                if Training.objects.filter(person=user, kind=kind).exists():
+                    continue
+                # The second facilitator, the group's safeguarding lead, let her safeguarding
+                # lapse: the roster warns, and the admin flags it.
                 lapsed = index == 1 and kind == Training.Kind.SAFEGUARDING
-                Training.objects.get_or_create(
+                services.training_record(
                     person=user,
+                    acting_user=partner_admin,
                     kind=kind,
                     completed_on=today - dt.timedelta(days=500 if lapsed else 60),
-                    defaults={
-                        "expires_on": today - dt.timedelta(days=135 if lapsed else -670),
-                        "provider": "Riverside training team",
-                    },
+                    expires_on=today - dt.timedelta(days=135 if lapsed else -670),
+                    provider="Riverside training team",
                 )
         for person in people:
             if person.role != "member":
@@ -210,7 +218,7 @@ class Command(BaseCommand):
                 defaults={
                     "status": Membership.Status.ACTIVE,
                     "joined_at": now - dt.timedelta(days=spec.get("days_in_group", 120)),
-                    "support_worker": support_worker,
+                    "support_worker": support_worker if person.username in SUPPORTED else None,
                     "invited_by": facilitators[0],
                 },
             )
@@ -229,14 +237,27 @@ class Command(BaseCommand):
                 },
             )
             SafeContactProfile.objects.get_or_create(member=user, defaults=spec.get("contact", {}))
-            if not user.support_contacts.exists():
-                SupportContact.objects.create(
-                    member=user, kind=SupportContact.Kind.SUPPORT_WORKER, staff_user=support_worker
+            if person.username in SUPPORTED and not user.support_contacts.exists():
+                services.support_contact_add(
+                    member=user,
+                    acting_user=user,
+                    kind=SupportContact.Kind.SUPPORT_WORKER,
+                    staff_user=support_worker,
                 )
-            if "plan" in spec and not SupportPlan.objects.filter(member=user).exists():
-                plan = SupportPlan.objects.create(member=user, **spec["plan"])
-                plan.readers.add(support_worker)
+            if "plan" in spec:
+                self._plan(user, spec["plan"], reader=support_worker)
         self._agreement(group, facilitators[0], people, users)
+
+    def _plan(self, member, fields: dict, *, reader) -> None:
+        """Her plan, in her words, shared with her support worker, who has read it once:
+        "who looked" has something to show, written by the audited read itself."""
+        plan = SupportPlan.objects.filter(member=member).first()
+        if plan is None:
+            services.support_plan_save(member=member, acting_user=member, **fields)
+            plan = services.support_plan_share(member=member, acting_user=member, readers=[reader])
+        looked = AuditEvent.objects.about(member).filter(action="support_plan.view", actor=reader)
+        if plan.readers.filter(pk=reader.pk).exists() and not looked.exists():
+            services.support_plan_read(plan=plan, viewer=reader)
 
     def _agreement(self, group, author, people: list[Person], users: dict) -> None:
         version, created = AgreementVersion.objects.get_or_create(

@@ -8,8 +8,10 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_safe
 
+from coproduction.core.middleware import RETURN_TO_KEY
 from coproduction.core.models import WorkerHeartbeat
 
 
@@ -18,7 +20,13 @@ def home(request: HttpRequest) -> HttpResponse:
     """Send each person to her own home: members to the portal, staff to their pages."""
     if not request.user.is_authenticated:
         return redirect(settings.LOGIN_URL)
-    return redirect("member_home" if request.user.is_member else "staff_home")
+    return_to = request.session.pop(RETURN_TO_KEY, None)
+    if not request.user.is_member:
+        return redirect("staff_home")
+    # Where a sign-in redirect found her (SignInRedirectMiddleware), kept out of the address bar.
+    if return_to and url_has_allowed_host_and_scheme(return_to, allowed_hosts=None):
+        return redirect(return_to)
+    return redirect("member_home")
 
 
 @require_GET

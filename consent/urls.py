@@ -1,14 +1,34 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from consent.views import member, staff
 
 app_name = "consent"
 
+
+class PurposeConverter:
+    """A purpose's slug in a member's address, with any slug that names a support role
+    spelled neutrally: her browser history must not say what the page was about."""
+
+    regex = "[-a-zA-Z0-9_]+"
+    NEUTRAL = {"checkins_seen_by_support_worker": "checkins_seen_by_worker"}
+    SLUGS = {neutral: slug for slug, neutral in NEUTRAL.items()}
+
+    def to_python(self, value: str) -> str:
+        if value in self.NEUTRAL:
+            raise ValueError("one address per page")
+        return self.SLUGS.get(value, value)
+
+    def to_url(self, value: str) -> str:
+        return self.NEUTRAL.get(value, value)
+
+
+register_converter(PurposeConverter, "purpose")
+
 urlpatterns = [
     # The member portal.
     path("my/choices/", member.choices, name="my_choices"),
     path("my/choices/history/", member.choice_history, name="my_choice_history"),
-    path("my/choices/<slug:slug>/", member.choice_set, name="my_choice_set"),
+    path("my/choices/<purpose:slug>/", member.choice_set, name="my_choice_set"),
     path("my/contributions/", member.contributions, name="my_contributions"),
     path(
         "my/contributions/<int:contribution_id>/visibility/",
@@ -19,9 +39,9 @@ urlpatterns = [
     path("my/data/", member.my_data, name="my_data"),
     path("my/data/download/", member.data_download_request, name="my_data_download_request"),
     path("my/data/download/<int:export_id>/", member.data_download, name="my_data_download"),
-    path("my/data/erase/", member.erase, name="my_data_erase"),
+    path("my/data/remove/", member.erase, name="my_data_erase"),
     path(
-        "my/data/erase/<int:request_id>/withdraw/", member.erase_withdraw, name="my_erase_withdraw"
+        "my/data/remove/<int:request_id>/withdraw/", member.erase_withdraw, name="my_erase_withdraw"
     ),
     # Staff pages.
     path("staff/groups/<int:group_id>/choices/", staff.group_choices, name="group_choices"),

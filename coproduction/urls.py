@@ -11,6 +11,12 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Hearth administration"
 admin.site.site_title = "Hearth administration"
 
+# Each in the shell of the person who sees it (member or staff), with a way back.
+handler400 = "coproduction.core.views.bad_request"
+handler403 = "coproduction.core.views.permission_denied"
+handler404 = "coproduction.core.views.page_not_found"
+handler500 = "coproduction.core.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("my/", member_views.home, name="member_home"),

@@ -1,13 +1,15 @@
 """Access helpers: every group and person is reached through the requesting user.
 
 An outsider gets 404 (she cannot even learn the thing exists); someone inside
-the group whose role is too low gets 403.
+the group whose role is too low gets 403, with a message naming the role needed
+(the 403 page shows it to staff only).
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from groups.models import CoproGroup, Membership, SupportPlan
 
@@ -35,7 +37,7 @@ def get_group_for_user(user, group_id: int, *, manage: bool = False) -> tuple[Co
         if role in roles:
             break
     if manage and role != Membership.Role.FACILITATOR:
-        raise PermissionDenied
+        raise PermissionDenied(_("Only the group's facilitators can do this."))
     return group, role
 
 
@@ -43,7 +45,7 @@ def get_staff_group(user, group_id: int) -> tuple[CoproGroup, str]:
     """A group the user works in as facilitator or support worker (403 for a member of it)."""
     group, role = get_group_for_user(user, group_id)
     if role not in STAFF_ROLES:
-        raise PermissionDenied
+        raise PermissionDenied(_("This page is for the group's facilitators and support workers."))
     return group, role
 
 
@@ -60,7 +62,9 @@ def get_member_for_staff(user, group: CoproGroup, role: str, membership_id: int)
     except Membership.DoesNotExist:
         raise Http404("No such member") from None
     if role == Membership.Role.SUPPORT_WORKER and membership.support_worker_id != user.pk:
-        raise PermissionDenied
+        raise PermissionDenied(
+            _("Only the group's facilitators and this member's support worker can see this.")
+        )
     return membership
 
 
@@ -89,10 +93,10 @@ def can_read_support_plan(viewer, plan: SupportPlan) -> bool:
 def require_member(user) -> None:
     """Member portal pages are for members; staff get 403."""
     if not user.is_member:
-        raise PermissionDenied
+        raise PermissionDenied(_("This page is for members of a group, not for staff."))
 
 
 def require_staff(user) -> None:
     """Staff pages are for staff; members get 403."""
     if user.is_member:
-        raise PermissionDenied
+        raise PermissionDenied(_("This page is for staff."))

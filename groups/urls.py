@@ -10,17 +10,15 @@ urlpatterns = [
     # The member portal: her own things.
     path("my/details/", member.details, name="my_details"),
     path("my/contact/", member.contact, name="my_contact"),
-    path("my/support-contacts/", member.support_contacts, name="my_support_contacts"),
+    path("my/people/", member.support_contacts, name="my_support_contacts"),
     path(
-        "my/support-contacts/<int:contact_id>/remove/",
+        "my/people/<int:contact_id>/remove/",
         member.support_contact_remove,
         name="my_support_contact_remove",
     ),
-    path("my/support-plan/", member.support_plan, name="my_support_plan"),
-    path(
-        "my/support-plan/who-can-see/", member.support_plan_sharing, name="my_support_plan_sharing"
-    ),
-    path("my/support-plan/who-looked/", member.support_plan_views, name="my_support_plan_views"),
+    path("my/plan/", member.support_plan, name="my_support_plan"),
+    path("my/plan/who-can-see/", member.support_plan_sharing, name="my_support_plan_sharing"),
+    path("my/plan/who-looked/", member.support_plan_views, name="my_support_plan_views"),
     path("my/groups/<int:group_id>/step-back/", member.step_back, name="my_step_back"),
     path("my/groups/<int:group_id>/come-back/", member.come_back, name="my_come_back"),
     path("my/groups/<int:group_id>/leave/", member.leave, name="my_leave"),

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
-from django.contrib.auth import logout
-from django.shortcuts import redirect
+from django.contrib.auth import REDIRECT_FIELD_NAME, logout
+from django.http import QueryDict
+from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 
 class NoStoreMiddleware:
@@ -27,6 +29,37 @@ class NoStoreMiddleware:
         add_never_cache_headers(response)
         patch_cache_control(response, no_store=True, private=True)
         response.headers.setdefault("Pragma", "no-cache")
+        return response
+
+
+# Only staff pages keep their address in a sign-in redirect's `next`; any other page's
+# address would sit in her browser history as ".../login/?next=/my/plan/".
+SIGN_IN_NEXT_KEPT_UNDER = ("/staff/", "/admin/")
+RETURN_TO_KEY = "hearth_return_to"
+
+
+class SignInRedirectMiddleware:
+    """A redirect to sign-in from a member (or any non-staff) page carries no path: the
+    page she was on is kept in her session instead, and `home` takes her back to it
+    once she has signed in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not 300 <= response.status_code < 400 or "Location" not in response:
+            return response
+        location = urlsplit(response["Location"])
+        if location.netloc or location.path != resolve_url(settings.LOGIN_URL):
+            return response
+        query = QueryDict(location.query, mutable=True)
+        next_url = query.pop(REDIRECT_FIELD_NAME, [""])[-1]
+        if not next_url or urlsplit(next_url).path.startswith(SIGN_IN_NEXT_KEPT_UNDER):
+            return response
+        if url_has_allowed_host_and_scheme(next_url, allowed_hosts=None):
+            request.session[RETURN_TO_KEY] = next_url
+        response["Location"] = urlunsplit(location._replace(query=query.urlencode()))
         return response
 
 

@@ -227,7 +227,7 @@ def test_every_consent_page_passes_axe(live_server, phone_page, sign_in_with_pas
         (f"{my}/contributions/", "Things you said"),
         (f"{my}/who-sees-what/", "Who sees what about me"),
         (f"{my}/data/", "Your information"),
-        (f"{my}/data/erase/", "Erase my information"),
+        (f"{my}/data/remove/", "Erase my information"),
     ]:
         page.goto(url)
         heading(page, title)

@@ -232,10 +232,10 @@ def test_every_member_page_passes_axe(live_server, phone_page, sign_in_with_pass
         (f"{my}/", "Hello, Sam"),
         (f"{my}/details/", "My details"),
         (f"{my}/contact/", "How you may contact me"),
-        (f"{my}/support-contacts/", "People who can support me"),
-        (f"{my}/support-plan/", "My support plan"),
-        (f"{my}/support-plan/who-can-see/", "Who can see my plan"),
-        (f"{my}/support-plan/who-looked/", "Who has looked at my plan"),
+        (f"{my}/people/", "People who can support me"),
+        (f"{my}/plan/", "My support plan"),
+        (f"{my}/plan/who-can-see/", "Who can see my plan"),
+        (f"{my}/plan/who-looked/", "Who has looked at my plan"),
         (f"{my}/groups/{group.pk}/step-back/", "Take a break from the group"),
         (f"{my}/groups/{group.pk}/leave/", "Leave the Tuesday group"),
         (f"{my}/groups/{group.pk}/agreement/", "Our agreement"),
@@ -258,7 +258,7 @@ def test_forms_with_errors_pass_axe(live_server, phone_page, sign_in_with_passwo
     expect(page.get_by_role("alert")).to_contain_text("Add your number, or untick texts and calls.")
     check_page(page, "contact, with errors")
 
-    page.goto(f"{live_server.url}/my/support-contacts/")
+    page.goto(f"{live_server.url}/my/people/")
     page.get_by_label("Their email or phone number (optional)").fill("rose@example.org")
     page.get_by_role("button", name="Add").tap()
     expect(page.get_by_role("alert")).to_contain_text("Choose how to reach them.")

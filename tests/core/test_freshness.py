@@ -19,7 +19,7 @@ def guarded(request):
 
 
 def signed_in_request(client, method="get", **headers):
-    request = getattr(RequestFactory(), method)("/my/data/erase/", **headers)
+    request = getattr(RequestFactory(), method)("/my/data/remove/", **headers)
     request.session = client.session
     request.user = get_user(request)
     request._messages = FallbackStorage(request)
@@ -39,7 +39,7 @@ def test_old_sign_in_asks_her_to_sign_in_again_and_comes_back(client, sam):
     with time_machine.travel("2026-11-25 10:11", tick=False):
         response = guarded(signed_in_request(client))
     assert response.status_code == 302
-    assert response["Location"] == "/accounts/login/?next=%2Fmy%2Fdata%2Ferase%2F"
+    assert response["Location"] == "/accounts/login/?next=%2Fmy%2Fdata%2Fremove%2F"
 
 
 def test_a_stale_form_post_returns_to_the_page_it_was_on(client, sam):

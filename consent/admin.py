@@ -115,7 +115,8 @@ class ContactSharedWithCharityAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
-        profile = self.get_queryset(request).filter(pk=object_id).first()
+        # get_object answers None for an id that is not a number, as the admin itself does.
+        profile = self.get_object(request, object_id)
         if profile is not None:
             audit_record(
                 actor=request.user,

@@ -9,11 +9,13 @@ from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME, logout
+from django.core.exceptions import BadRequest
 from django.http import QueryDict
 from django.shortcuts import redirect, resolve_url
-from django.urls import reverse
+from django.urls import get_resolver, get_urlconf, reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.log import log_response
 
 
 class NoStoreMiddleware:
@@ -30,6 +32,39 @@ class NoStoreMiddleware:
         patch_cache_control(response, no_store=True, private=True)
         response.headers.setdefault("Pragma", "no-cache")
         return response
+
+
+class RefuseNulMiddleware:
+    """A NUL character can never be stored in PostgreSQL, and no Hearth address or link
+    carries one, so a path or query string holding one is refused with the plain 400
+    page before anything reads it. Form bodies are left to the forms: a NUL typed into
+    a field is an error on that field, shown beside what she wrote, not a lost page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path_info or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            # The configured 400 page, answered here so that even a DEBUG run shows
+            # the plain page rather than a traceback.
+            exception = BadRequest("NUL character in the address")
+            handler = get_resolver(get_urlconf()).resolve_error_handler(400)
+            response = handler(request, exception=exception)
+            log_response(
+                "Bad request (NUL in the address): %s",
+                request.path.replace("\x00", "\\x00"),
+                response=response,
+                request=request,
+            )
+            return response
+        return self.get_response(request)
+
+
+LAST_SEEN_KEY = "hearth_last_seen"
+SIGNED_IN_KEY = "hearth_signed_in_at"
 
 
 # Only staff pages keep their address in a sign-in redirect's `next`; any other page's

@@ -285,6 +285,13 @@ ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 600  # ten minutes: time enough to find the mess
 ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
 ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = True
 ACCOUNT_PREVENT_ENUMERATION = True
+# Rule 3: nothing goes to an address that has no account, and every mail allauth sends
+# asks HEARTH_CONTACT_GATE first (coproduction.core.mail.send_mail_if_safe).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# "Your password changed" and the like would reach her outside her safe window; none
+# are sent until the messaging outbox can hold them for it.
+ACCOUNT_EMAIL_NOTIFICATIONS = False
+HEARTH_CONTACT_GATE = "groups.contact.may_contact"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_LOGOUT_ON_GET = False

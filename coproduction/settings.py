@@ -262,10 +262,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- accounts --------------------------------------------------------------
 
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# One backend only: two backends side by side each hash the password, and by different
+# amounts for a known and an unknown address (see EvenCostAuthenticationBackend).
+AUTHENTICATION_BACKENDS = ["coproduction.accounts.auth_backends.EvenCostAuthenticationBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -276,6 +276,11 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "account_login"
 
 ACCOUNT_ADAPTER = "coproduction.accounts.adapter.HearthAccountAdapter"
+ACCOUNT_FORMS = {
+    "change_password": "coproduction.accounts.forms.HearthChangePasswordForm",
+    "set_password": "coproduction.accounts.forms.HearthSetPasswordForm",
+    "reset_password_from_key": "coproduction.accounts.forms.HearthResetPasswordKeyForm",
+}
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "optional"

@@ -2,6 +2,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 
+from coproduction.accounts.services import validate_password_one_problem
 from coproduction.core.mail import send_mail_if_safe
 
 LOGIN_CODE_TEMPLATE = "account/email/login_code"
@@ -25,3 +26,7 @@ class HearthAccountAdapter(DefaultAccountAdapter):
         send_mail_if_safe(
             message, recipient=recipient, login_code=template_prefix == LOGIN_CODE_TEMPLATE
         )
+
+    def clean_password(self, password: str, user=None) -> str:
+        validate_password_one_problem(password, user)
+        return password

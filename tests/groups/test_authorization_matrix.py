@@ -216,6 +216,8 @@ TABLE = [
     Row("groups:invite", tuesday, GET, FACILITATOR_PAGE),
     Row("groups:member_detail", sam_in_tuesday, GET, SAM_DETAIL),
     Row("groups:member_support_plan", sam_in_tuesday, GET, SAM_PLAN),
+    # Renders the link once (200), like the invitation link; never redirected.
+    Row("groups:member_password_link", sam_in_tuesday, POST, SAM_DETAIL),
     # Not facilitator-only in the rules: support workers of the group see it.
     Row("groups:group_training", tuesday, GET, STAFF_TUESDAY_PAGE),
     Row("groups:my_training", no_args, GET, STAFF_OWN_PAGE),
@@ -232,6 +234,7 @@ TABLE = [
     Row("groups:my_come_back", tuesday, GET, {"sam": 405}, label="GET"),
     Row("groups:my_agreement_comment", tuesday, GET, {"sam": 405}, label="GET"),
     Row("groups:agreement_publish", draft_v2, GET, {"helen": 405}, label="GET"),
+    Row("groups:member_password_link", sam_in_tuesday, GET, {"helen": 405}, label="GET"),
 ]
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 PASSWORD_HINT = _(
     "Use 8 or more letters, numbers or spaces. A few words together are easy to remember."
 )
+NEW_LABEL = _("New password")
 AGAIN_LABEL = _("Type it again")
 NOT_THE_SAME = _("The two passwords are not the same. Type them again.")
 
@@ -17,6 +18,10 @@ class _OneHint:
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["password1"].help_text = PASSWORD_HINT
+        self.fields["password1"].label = NEW_LABEL
+        if "oldpassword" in self.fields:
+            self.fields["oldpassword"].label = _("Your password now")
+            self.fields["oldpassword"].widget.attrs["placeholder"] = ""
         self.fields["password2"].label = AGAIN_LABEL
         self.fields["password2"].widget.attrs["placeholder"] = ""
         self.fields["password1"].widget.attrs["placeholder"] = ""
@@ -38,7 +43,7 @@ class NewPasswordForm(forms.Form):
     """Her new password, from a link staff made for her."""
 
     password1 = forms.CharField(
-        label=_("New password"),
+        label=NEW_LABEL,
         help_text=PASSWORD_HINT,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),

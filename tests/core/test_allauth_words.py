@@ -149,3 +149,23 @@ def test_signing_out_says_so_plainly(client, member):
     client.force_login(member)
     response = client.post(reverse("account_logout"), follow=True)
     assert "You are signed out." in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["mfa_index", "mfa_activate_totp"])
+def test_second_factor_pages_read_plainly(client, helen, name):
+    client.force_login(helen)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert problems(response) == []
+
+
+def test_the_second_check_at_sign_in_reads_plainly(client, helen):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(helen, generate_totp_secret())
+    response = client.post(
+        reverse("account_login"), {"login": "helen", "password": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("mfa_authenticate")
+    assert problems(response) == []

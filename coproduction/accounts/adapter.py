@@ -16,8 +16,8 @@ class HearthAccountAdapter(DefaultAccountAdapter):
         return False
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        # The page after asking reads the same whether or not anything was sent, so
-        # nothing here may raise or return early in a way a visitor could tell apart.
+        # Silent either way: the page after asking reads the same whether or not
+        # anything is sent, so a visitor learns nothing about the address.
         recipient = get_user_model().objects.filter(email__iexact=email.strip()).first()
         if recipient is None:
             return

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -147,25 +148,22 @@ def test_staff_mail_goes_to_the_work_address_only(db, mailoutbox):
     assert "password" in mailoutbox[0].body.lower()
 
 
+GATE_CALLS: list[tuple[str, dict]] = []
+
+
+def refusing_gate(user, **kwargs):
+    """A gate that says no to everyone, to show the setting is what is asked."""
+    GATE_CALLS.append((user.username, kwargs))
+    return SimpleNamespace(allowed=False, reason="A test gate.")
+
+
 def test_the_gate_is_named_in_settings(db, settings, mailoutbox):
-    calls = []
-
-    class No:
-        allowed = False
-        reason = "test"
-
-    def gate(user, **kwargs):
-        calls.append((user.username, kwargs))
-        return No()
-
-    import tests.core.test_sign_in_mail as here
-
-    here.refusing_gate = gate
+    GATE_CALLS.clear()
     settings.HEARTH_CONTACT_GATE = "tests.core.test_sign_in_mail.refusing_gate"
     member = UserFactory(username="lee", email="lee@example.org")
     SafeContactProfile.objects.create(member=member, channels=[Channel.EMAIL])
     _fresh().post(reverse("account_request_login_code"), {"email": "lee@example.org"})
-    assert calls == [("lee", {"channel": "email", "login_code": True})]
+    assert GATE_CALLS == [("lee", {"channel": "email", "login_code": True})]
     assert mailoutbox == []
 
 

@@ -298,10 +298,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- accounts --------------------------------------------------------------
 
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# One backend only: two backends side by side each hash the password, and by different
+# amounts for a known and an unknown address (see EvenCostAuthenticationBackend).
+AUTHENTICATION_BACKENDS = ["coproduction.accounts.auth_backends.EvenCostAuthenticationBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -313,6 +312,11 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "account_login"
 
 ACCOUNT_ADAPTER = "coproduction.accounts.adapter.HearthAccountAdapter"
+ACCOUNT_FORMS = {
+    "change_password": "coproduction.accounts.forms.HearthChangePasswordForm",
+    "set_password": "coproduction.accounts.forms.HearthSetPasswordForm",
+    "reset_password_from_key": "coproduction.accounts.forms.HearthResetPasswordKeyForm",
+}
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "optional"
@@ -321,6 +325,13 @@ ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 600  # ten minutes: time enough to find the mess
 ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
 ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = True
 ACCOUNT_PREVENT_ENUMERATION = True
+# Rule 3: nothing goes to an address that has no account, and every mail allauth sends
+# asks HEARTH_CONTACT_GATE first (coproduction.core.mail.send_mail_if_safe).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# "Your password changed" and the like would reach her outside her safe window; none
+# are sent until the messaging outbox can hold them for it.
+ACCOUNT_EMAIL_NOTIFICATIONS = False
+HEARTH_CONTACT_GATE = "groups.contact.may_contact"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_LOGOUT_ON_GET = False

@@ -24,6 +24,7 @@ urlpatterns = [
     path("exit/", views.exit_this_page, name="exit"),
     path("leaving-quickly/", views.exit_explained, name="exit_explained"),
     path("healthz/", views.healthz, name="healthz"),
+    path("", include("coproduction.accounts.urls")),
     path("", include("groups.urls")),
     path("", include("consent.urls")),
     path("accounts/", include("allauth.urls")),

@@ -63,7 +63,8 @@ def may_contact(
 
     A sign-in code is the one message that does not wait for her window, but it still
     goes only by a channel she allowed. While she has stepped back from `membership`,
-    nothing goes except session changes she chose to keep hearing about.
+    nothing goes except session changes she chose to keep hearing about; without a
+    `membership`, stepped back from any group counts.
     """
     at = at or timezone.now()
     profile = SafeContactProfile.objects.filter(member=member).first()
@@ -79,8 +80,19 @@ def may_contact(
         return ContactDecision(True, "A sign-in code she asked for.")
     if membership is not None and membership.status == Membership.Status.LEFT:
         return ContactDecision(False, "She has left the group.")
-    if membership is not None and membership.is_stepped_back:
-        if not (session_change and membership.keep_session_changes_while_away):
+    # A message about no one group (a password reset, say) asks every group she is in:
+    # stepped back from any of them, she has asked for quiet.
+    away = (
+        [membership]
+        if membership is not None
+        else Membership.objects.filter(
+            user=member, role=Membership.Role.MEMBER, status=Membership.Status.STEPPED_BACK
+        )
+    )
+    for stepped in away:
+        if stepped.is_stepped_back and not (
+            session_change and stepped.keep_session_changes_while_away
+        ):
             return ContactDecision(False, "She has stepped back for now.")
     if channel == Channel.SUPPORT_WORKER:
         return ContactDecision(True, "Her support worker passes it on, in person.")

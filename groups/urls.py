@@ -41,6 +41,11 @@ urlpatterns = [
         staff.member_support_plan,
         name="member_support_plan",
     ),
+    path(
+        "staff/groups/<int:group_id>/members/<int:membership_id>/new-password-link/",
+        staff.member_password_link,
+        name="member_password_link",
+    ),
     path("staff/groups/<int:group_id>/training/", staff.group_training, name="group_training"),
     path("staff/training/", staff.my_training, name="my_training"),
     path("staff/groups/<int:group_id>/agreement/", staff.agreement_drafts, name="agreement_drafts"),

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 
 class User(AbstractUser):
@@ -33,3 +34,25 @@ class User(AbstractUser):
     def requires_mfa(self) -> bool:
         """Anyone who sees other people's data must use a second factor."""
         return not self.is_member
+
+
+class PasswordLink(models.Model):
+    """A single-use, expiring link for a member to make a new password, made by staff who
+    may see her (for a member with no e-mail to reset by). Only a hash of the token is
+    kept; it goes with her account when that is deleted."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_links")
+    made_by = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="password_links_made"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Password link #{self.pk}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.used_at is None and timezone.now() < self.expires_at

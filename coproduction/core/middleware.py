@@ -12,7 +12,7 @@ from django.contrib.auth import REDIRECT_FIELD_NAME, logout
 from django.core.exceptions import BadRequest
 from django.http import QueryDict
 from django.shortcuts import redirect, resolve_url
-from django.urls import get_resolver, get_urlconf, reverse
+from django.urls import Resolver404, get_resolver, get_urlconf, resolve, reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.log import log_response
@@ -132,13 +132,39 @@ class SessionLimitsMiddleware:
         return self.get_response(request)
 
 
-MFA_EXEMPT_PREFIXES = ("/accounts/", "/exit/", "/leaving-quickly/", "/healthz/", "/static/")
+# Allow-lists, not deny-lists: a page allauth (or Hearth) adds later stays closed to
+# staff until they have a second factor and have used it in this session.
+ALWAYS_OPEN_URL_NAMES = frozenset({"account_logout", "exit", "exit_explained", "healthz"})
+MFA_SETUP_URL_NAMES = ALWAYS_OPEN_URL_NAMES | {
+    # Setting up a factor asks for her password again first.
+    "account_reauthenticate",
+    "mfa_index",
+    "mfa_activate_totp",
+    "mfa_add_webauthn",
+    "mfa_generate_recovery_codes",
+    "mfa_view_recovery_codes",
+    "mfa_download_recovery_codes",
+}
+MFA_CHECK_URL_NAMES = ALWAYS_OPEN_URL_NAMES | {
+    "mfa_authenticate",
+    "mfa_reauthenticate",
+    "mfa_reauthenticate_webauthn",
+}
+ALWAYS_OPEN_PREFIXES = ("/static/",)
+
+
+def _url_name(request) -> str | None:
+    try:
+        return resolve(request.path_info).url_name
+    except Resolver404:
+        return None
 
 
 class RequireStaffMFAMiddleware:
     """Staff must use a second factor (allauth has no setting for this). With
-    HEARTH_REQUIRE_MFA on, staff without an authenticator are sent to set one up,
-    and staff whose session did not pass an MFA check are asked for one."""
+    HEARTH_REQUIRE_MFA on, staff without an authenticator reach only the pages that set
+    one up (and sign-out, exit and health), and staff whose session did not pass an MFA
+    check only the pages that ask for one."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -149,15 +175,18 @@ class RequireStaffMFAMiddleware:
             settings.HEARTH_REQUIRE_MFA
             and user.is_authenticated
             and user.requires_mfa
-            and not request.path.startswith(MFA_EXEMPT_PREFIXES)
+            and not request.path.startswith(ALWAYS_OPEN_PREFIXES)
         ):
+            name = _url_name(request)
             if not is_mfa_enabled(user):
-                return redirect("mfa_activate_totp")
-            records = get_authentication_records(request, user)
-            if not any(record.get("method") == "mfa" for record in records):
-                return redirect(
-                    reverse("mfa_reauthenticate")
-                    + "?"
-                    + urlencode({"next": request.get_full_path()})
-                )
+                if name not in MFA_SETUP_URL_NAMES:
+                    return redirect("mfa_activate_totp")
+            elif name not in MFA_CHECK_URL_NAMES:
+                records = get_authentication_records(request, user)
+                if not any(record.get("method") == "mfa" for record in records):
+                    return redirect(
+                        reverse("mfa_reauthenticate")
+                        + "?"
+                        + urlencode({"next": request.get_full_path()})
+                    )
         return self.get_response(request)

@@ -8,6 +8,7 @@ a service is shown on the form, never as an error page.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
@@ -222,7 +223,7 @@ def _join_accept(
     except ValidationError:
         return _join_refused(request)
     user = membership.user
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
     messages.success(
         request,
         f"Welcome, {choices.preferred_name}. You are in the {membership.group.member_facing_name}.",

@@ -32,9 +32,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from coproduction import crypto
+from coproduction.accounts import services as account_services
 from coproduction.audit.services import audit_record
 from groups import services
 from groups.diff import ADDED, REMOVED, agreement_changes
@@ -487,6 +488,41 @@ def member_support_plan(request: HttpRequest, group_id: int, membership_id: int)
             "membership": membership,
             "name": preferred_name(membership.user),
             "plan": plan,
+            "active_page": "roster",
+        },
+    )
+
+
+@require_POST
+@login_required
+def member_password_link(request: HttpRequest, group_id: int, membership_id: int) -> HttpResponse:
+    """Make a single-use link for a member to choose a new password; shown once, never sent."""
+    require_staff(request.user)
+    group, role = get_staff_group(request.user, group_id)
+    membership = get_member_for_staff(request.user, group, role, membership_id)
+    if membership.status == Membership.Status.LEFT:
+        raise PermissionDenied("She has left the group.")
+    try:
+        link, token = account_services.password_link_create(
+            member=membership.user, acting_user=request.user
+        )
+    except ValidationError as error:
+        raise PermissionDenied(error.messages[0]) from None
+    # Rendered, not redirected: the token is kept nowhere, so this response is the only
+    # place the link ever appears.
+    return render(
+        request,
+        "groups/staff/password_link_done.html",
+        {
+            "group": group,
+            "role": role,
+            "can_manage": role == Membership.Role.FACILITATOR,
+            "membership": membership,
+            "name": preferred_name(membership.user),
+            "username": membership.user.username,
+            "link": request.build_absolute_uri(reverse("accounts:new_password", args=[token])),
+            "expires_at": link.expires_at,
+            "hours": account_services.PASSWORD_LINK_HOURS,
             "active_page": "roster",
         },
     )

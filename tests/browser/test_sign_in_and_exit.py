@@ -13,6 +13,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from groups.models import Channel, SafeContactProfile
 from tests.browser.conftest import PHONE
 from tests.factories import UserFactory
 
@@ -48,7 +49,9 @@ def on_member_home(page, live_server, name: str = "Sam") -> None:
 def test_sam_signs_in_by_code_then_presses_shift_three_times(
     live_server, phone_page, mailoutbox, exit_url, neutral_visits
 ):
-    UserFactory(username="sam", first_name="Sam", email="sam@example.org")
+    sam = UserFactory(username="sam", first_name="Sam", email="sam@example.org")
+    # A code goes only by a channel she allowed (rule 3): here, e-mail.
+    SafeContactProfile.objects.create(member=sam, channels=[Channel.EMAIL])
     page = phone_page
 
     page.goto(live_server.url + "/accounts/login/")
@@ -62,7 +65,7 @@ def test_sam_signs_in_by_code_then_presses_shift_three_times(
     assert mailoutbox[0].to == ["sam@example.org"]
     code = CODE_IN_MESSAGE.search(mailoutbox[0].body).group(1)
     page.get_by_label("Code").fill(code)
-    page.get_by_role("button", name="Confirm").click()
+    page.get_by_role("button", name="Sign in").click()
     on_member_home(page, live_server)
 
     for _ in range(3):

@@ -58,7 +58,7 @@ from consent import services as consent_services
 from consent.models import ConsentPurpose, Contribution
 from coproduction.accounts.models import User
 from groups import services as groups_services
-from groups.models import AgreementVersion, Membership, SupportContact
+from groups.models import AgreementComment, AgreementVersion, Membership, SupportContact
 from tests.conftest import need
 
 DEMO_PASSWORD = "hearth-demo-2026"  # noqa: S105 - seed_demo's password for every account
@@ -309,6 +309,9 @@ def _world() -> World:
             group=group, member=sam, kind=Contribution.Kind.IDEA, text="Idea", acting_user=helen
         )
     )
+    proposal = AgreementComment.objects.filter(
+        version__group=group, kind=AgreementComment.Kind.PROPOSAL
+    ).first()
     erasure = consent_services.erasure_request(member=lou, acting_user=lou)
     _invitation, token = groups_services.invitation_create(
         group=group, acting_user=helen, email="new.person@example.org"
@@ -327,6 +330,7 @@ def _world() -> World:
         "group": group_id,
         "member": member,
         "version": {**group_id, "version_id": draft.first().pk},
+        "proposal": {**group_id, "comment_id": proposal.pk},
         "contact": {"contact_id": contact.pk},
         "contribution": {"contribution_id": contribution.pk},
         "slug": {"slug": ConsentPurpose.objects.order_by("order").first().slug},
@@ -438,7 +442,8 @@ PAGES: dict[str, Page] = {
     "groups:my_training": Page(FACILITATOR),
     "groups:agreement_drafts": Page(FACILITATOR, "group"),
     "groups:agreement_edit": Page(FACILITATOR, "version"),
-    "groups:agreement_publish": Page(FACILITATOR, "version", "groups:agreement_edit"),
+    "groups:agreement_publish": Page(FACILITATOR, "version"),
+    "groups:agreement_proposal_answer": Page(FACILITATOR, "proposal"),
     "consent:my_choices": Page(MEMBER, form=False),
     "consent:my_choice_history": Page(MEMBER, form=False),
     "consent:my_choice_set": Page(MEMBER, "slug", "consent:my_choices"),

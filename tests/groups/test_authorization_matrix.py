@@ -224,6 +224,8 @@ TABLE = [
     Row("groups:invite", tuesday, GET, FACILITATOR_PAGE),
     Row("groups:member_detail", sam_in_tuesday, GET, SAM_DETAIL),
     Row("groups:member_support_plan", sam_in_tuesday, GET, SAM_PLAN),
+    # Renders the link once (200), like the invitation link; never redirected.
+    Row("groups:member_password_link", sam_in_tuesday, POST, SAM_DETAIL),
     # Not facilitator-only in the rules: support workers of the group see it.
     Row("groups:group_training", tuesday, GET, STAFF_TUESDAY_PAGE),
     Row("groups:my_training", no_args, GET, STAFF_OWN_PAGE),
@@ -242,6 +244,7 @@ TABLE = [
     Row("groups:my_support_contact_remove", sams_contact, GET, {"sam": 405}, label="GET"),
     Row("groups:my_come_back", tuesday, GET, {"sam": 405}, label="GET"),
     Row("groups:my_agreement_comment", tuesday, GET, {"sam": 405}, label="GET"),
+    Row("groups:member_password_link", sam_in_tuesday, GET, {"helen": 405}, label="GET"),
     # Pages that take a GET and a POST refuse anything else.
     Row("groups:agreement_publish", draft_v2, "put", {"helen": 405}, label="PUT"),
     Row("groups:agreement_proposal_answer", sams_proposal, "put", {"helen": 405}, label="PUT"),

@@ -56,6 +56,7 @@ from hypothesis import strategies as st
 
 from consent import services as consent_services
 from consent.models import ConsentPurpose, Contribution
+from coproduction.accounts import services as accounts_services
 from coproduction.accounts.models import User
 from groups import services as groups_services
 from groups.models import AgreementComment, AgreementVersion, Membership, SupportContact
@@ -313,6 +314,9 @@ def _world() -> World:
         version__group=group, kind=AgreementComment.Kind.PROPOSAL
     ).first()
     erasure = consent_services.erasure_request(member=lou, acting_user=lou)
+    _link, password_token = accounts_services.password_link_create(
+        member=users["precious"], acting_user=helen
+    )
     _invitation, token = groups_services.invitation_create(
         group=group, acting_user=helen, email="new.person@example.org"
     )
@@ -331,6 +335,7 @@ def _world() -> World:
         "member": member,
         "version": {**group_id, "version_id": draft.first().pk},
         "proposal": {**group_id, "comment_id": proposal.pk},
+        "password_token": {"token": password_token},
         "contact": {"contact_id": contact.pk},
         "contribution": {"contribution_id": contribution.pk},
         "slug": {"slug": ConsentPurpose.objects.order_by("order").first().slug},
@@ -444,6 +449,8 @@ PAGES: dict[str, Page] = {
     "groups:agreement_edit": Page(FACILITATOR, "version"),
     "groups:agreement_publish": Page(FACILITATOR, "version"),
     "groups:agreement_proposal_answer": Page(FACILITATOR, "proposal"),
+    "groups:member_password_link": Page(FACILITATOR, "member", "groups:member_detail"),
+    "accounts:new_password": Page(None, "password_token"),
     "consent:my_choices": Page(MEMBER, form=False),
     "consent:my_choice_history": Page(MEMBER, form=False),
     "consent:my_choice_set": Page(MEMBER, "slug", "consent:my_choices"),

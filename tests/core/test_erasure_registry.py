@@ -18,6 +18,7 @@ from consent.models import ErasureRequest
 from coproduction import crypto
 from coproduction.accounts.models import User
 from coproduction.core import erasure
+from coproduction.crypto.models import DataKey
 from groups import services as group_services
 from groups.models import Invitation
 from tests.factories import CoproGroupFactory
@@ -205,3 +206,18 @@ def test_invitations_to_an_address_or_a_phone(invitations):
 def test_invitations_to_no_address_are_none(invitations):
     assert not Invitation.objects.to_address().exists()
     assert not Invitation.objects.to_address(email="", phone=" ").exists()
+
+
+def test_an_invitation_under_a_key_of_its_own_loses_that_key_too(db, helen):
+    """An invitation sent before anyone knew the address is under its own key, which
+    destroying her data key does not reach: the invitations step destroys it."""
+    invitation, _ = group_services.invitation_create(
+        group=CoproGroupFactory(), acting_user=helen, phone="07700 900777"
+    )
+    assert invitation.key_owner_id < 0
+    person = erasure.Person(pk=999_999)
+    person.add_phone("07700900777")
+    with transaction.atomic():
+        next(s for s in erasure.steps() if s.name == "groups.invitations").run(person)
+    assert not Invitation.objects.filter(pk=invitation.pk).exists()
+    assert not DataKey.objects.filter(owner_id=invitation.key_owner_id).exists()

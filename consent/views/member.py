@@ -21,7 +21,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from consent import policy, services
@@ -42,6 +41,7 @@ from consent.models import (
     Visibility,
 )
 from coproduction.audit.services import audit_record
+from coproduction.core import dates
 from coproduction.core.freshness import fresh_sign_in_required
 from groups.context_processors import member_memberships
 from groups.permissions import require_member
@@ -132,7 +132,7 @@ def choice_set(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _history_line(event: ConsentEvent) -> str:
     """One event in plain words: "On 3 March 2026 you said yes to ‘…’."."""
-    day = date_format(timezone.localtime(event.at), "j F Y")
+    day = dates.day(event.at)
     said = SAID[event.answer]
     question = event.text.question
     if not event.on_behalf:
@@ -382,7 +382,7 @@ def erase(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _form_error(form, error, "confirm")
         else:
-            day = date_format(timezone.localtime(erasure.stands_at), "j F Y")
+            day = dates.day(erasure.stands_at)
             messages.success(
                 request,
                 f"We have your request. Your information will be erased by {day}. "

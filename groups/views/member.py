@@ -18,10 +18,10 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.crypto import salted_hmac
-from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from coproduction.audit.models import AuditEvent
+from coproduction.core import dates
 from groups import services
 from groups.context_processors import member_memberships
 from groups.forms.member import (
@@ -466,7 +466,7 @@ def step_back(request: HttpRequest, group_id: int) -> HttpResponse:
         except ValidationError as error:
             _form_error(form, error)
         else:
-            back = f" You will be back on {date_format(until, 'j F')}." if until else ""
+            back = f" You will be back on {dates.day(until)}." if until else ""
             messages.success(
                 request,
                 f"You are taking a break from the {membership.group.member_facing_name}.{back} "

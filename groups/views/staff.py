@@ -31,11 +31,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from coproduction import crypto
 from coproduction.audit.services import audit_record
+from coproduction.core import dates
 from groups import services
 from groups.forms.staff import AgreementDraftForm, InviteForm, TrainingForm
 from groups.models import (
@@ -112,7 +112,7 @@ def status_text(membership: Membership) -> str:
     """Active, stepped back (until when) or left, in a few words."""
     if membership.status == Membership.Status.STEPPED_BACK:
         if membership.stepped_back_until:
-            return f"Stepped back until {date_format(membership.stepped_back_until, 'j F Y')}"
+            return f"Stepped back until {dates.day(membership.stepped_back_until)}"
         return "Stepped back"
     return membership.get_status_display()
 
@@ -562,11 +562,11 @@ class TrainingCell:
         if self.current:
             if self.record.expires_on is None:
                 return "Current, does not expire"
-            return f"Current until {date_format(self.record.expires_on, 'j M Y')}"
+            return f"Current until {dates.day(self.record.expires_on, short=True)}"
         if self.record.expires_on is None or self.record.expires_on >= timezone.localdate():
             # Entered with a completion date still to come (possible only in the admin).
-            return f"Not yet: completes {date_format(self.record.completed_on, 'j M Y')}"
-        return f"Expired {date_format(self.record.expires_on, 'j M Y')}"
+            return f"Not yet: completes {dates.day(self.record.completed_on, short=True)}"
+        return f"Expired {dates.day(self.record.expires_on, short=True)}"
 
 
 @dataclass

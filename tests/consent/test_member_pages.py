@@ -4,6 +4,7 @@ with who sees it; and what each audience sees about her, through the one policy.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -14,6 +15,7 @@ from django.urls import reverse
 from consent import policy, services
 from consent.models import Answer, ConsentEvent, ConsentText, Contribution, Visibility
 from coproduction.audit.models import AuditEvent
+from coproduction.core.dates import day
 from groups.models import Membership
 from tests.factories import CoproGroupFactory, MembershipFactory
 
@@ -134,7 +136,7 @@ def test_her_answer_shows_pressed_and_is_perceivable_without_colour(member_clien
     page = html(member_client.get(reverse("consent:my_choices")))
     part = section(page, "anonymous_quotes")
     assert "Your answer now: <strong>Yes</strong>" in part
-    assert "since 3 March 2026" in part
+    assert f"since {day(dt.date(2026, 3, 3))}" in part
     assert "Not answered yet" not in part
     assert re.search(
         r'value="yes"[^>]*aria-pressed="true"><span aria-hidden="true">✓ </span>Yes<', part
@@ -378,15 +380,18 @@ def test_history_in_plain_words_newest_first(member_client, sam, helen, helen_fa
     assert response.status_code == 200
     lines = [line["text"] for line in response.context["lines"]]
     assert lines == [
-        f"On 1 June 2026 Helen Ward recorded that you said no to ‘{NAMED_CREDIT}’ (in person).",
-        "On 10 May 2026 you asked us to ask you each time about "
+        f"On {day(dt.date(2026, 6, 1))} Helen Ward recorded that you said no to "
+        f"‘{NAMED_CREDIT}’ (in person).",
+        f"On {day(dt.date(2026, 5, 10))} you asked us to ask you each time about "
         "‘May we take photos with you in them?’.",
-        f"On 9 May 2026 you said no to ‘{ANON_QUOTES}’.",
-        f"On 3 March 2026 you said yes to ‘{ANON_QUOTES}’.",
+        f"On {day(dt.date(2026, 5, 9))} you said no to ‘{ANON_QUOTES}’.",
+        f"On {day(dt.date(2026, 3, 3))} you said yes to ‘{ANON_QUOTES}’.",
     ]
     page = html(response)
     assert "They wrote: “She told me after the session.”" in page
-    assert page.index("On 1 June 2026") < page.index("On 3 March 2026")
+    assert page.index(f"On {day(dt.date(2026, 6, 1))}") < page.index(
+        f"On {day(dt.date(2026, 3, 3))}"
+    )
 
 
 def test_history_when_who_recorded_it_has_gone(member_client, sam, helen, helen_fac, purposes):

@@ -87,17 +87,20 @@ def _members_only(view):
 # --- her choices -------------------------------------------------------------------
 
 
+def _rows(member) -> list[dict]:
+    return [
+        {"choice": choice, "answer": Answer(choice.answer).label}
+        for choice in policy.choices(member)
+    ]
+
+
 @login_required
 @require_safe
 def choices(request: HttpRequest) -> HttpResponse:
-    """Every choice on one page, each changed with one tap (three queries however long
-    her history)."""
+    """Her answers on one short page, each with a "Change" link to its own screen (GOV.UK's
+    check-answers pattern; three queries however long her history)."""
     require_member(request.user)
-    rows = [
-        {"choice": choice, "answer": Answer(choice.answer).label}
-        for choice in policy.choices(request.user)
-    ]
-    return render(request, "consent/member/choices.html", {"rows": rows, "answers": Answer.choices})
+    return render(request, "consent/member/choices.html", {"rows": _rows(request.user)})
 
 
 def _saved_message(answer: str, question: str) -> str:
@@ -107,17 +110,24 @@ def _saved_message(answer: str, question: str) -> str:
 
 
 @login_required
-@require_POST
+@GET_POST
 def choice_set(request: HttpRequest, slug: str) -> HttpResponse:
-    """One tap: append her answer to the ledger (nothing if it is the same answer to the
-    same wording) and come back to the same place on the page."""
+    """One question on its own screen; one tap appends her answer to the ledger (nothing
+    if it is the same answer to the same wording) and takes her back to her answers."""
     require_member(request.user)
     purpose = get_object_or_404(ConsentPurpose, slug=slug, is_active=True)
+    if request.method == "GET":
+        row = next(row for row in _rows(request.user) if row["choice"].purpose.pk == purpose.pk)
+        return render(
+            request,
+            "consent/member/choice_question.html",
+            {"row": row, "choice": row["choice"], "answers": Answer.choices},
+        )
     back = f"{reverse('consent:my_choices')}#purpose-{purpose.slug}"
     form = AnswerForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Nothing was changed. Please choose Yes, No or Ask me each time.")
-        return redirect(back)
+        return redirect("consent:my_choice_set", slug=purpose.slug)
     answer = form.cleaned_data["answer"]
     try:
         event = services.consent_record(
@@ -125,7 +135,7 @@ def choice_set(request: HttpRequest, slug: str) -> HttpResponse:
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect(back)
+        return redirect("consent:my_choice_set", slug=purpose.slug)
     messages.success(request, _saved_message(answer, event.text.question))
     return redirect(back)
 

@@ -6,6 +6,7 @@ app_name = "consent"
 
 urlpatterns = [
     # The member portal.
+    path("my/more/", member.more, name="my_more"),
     path("my/choices/", member.choices, name="my_choices"),
     path("my/choices/history/", member.choice_history, name="my_choice_history"),
     path("my/choices/<slug:slug>/", member.choice_set, name="my_choice_set"),
@@ -16,6 +17,7 @@ urlpatterns = [
         name="my_contribution_visibility",
     ),
     path("my/who-sees-what/", member.who_sees_what, name="my_who_sees_what"),
+    path("my/who-looked/", member.who_looked, name="my_who_looked"),
     path("my/data/", member.my_data, name="my_data"),
     path("my/data/download/", member.data_download_request, name="my_data_download_request"),
     path("my/data/download/<int:export_id>/", member.data_download, name="my_data_download"),

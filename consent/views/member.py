@@ -10,9 +10,11 @@ decided by `consent.policy` alone, here as everywhere.
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import wraps
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -40,11 +42,15 @@ from consent.models import (
     ErasureRequest,
     Visibility,
 )
+from coproduction.audit.models import AuditEvent
 from coproduction.audit.services import audit_record
 from coproduction.core import dates
 from coproduction.core.freshness import fresh_sign_in_required
 from groups.context_processors import member_memberships
+from groups.models import preferred_name
 from groups.permissions import require_member
+
+User = get_user_model()
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -82,6 +88,101 @@ def _members_only(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+# --- home ----------------------------------------------------------------------------
+
+# A break ending within this many days is something to tell her on her home page.
+BREAK_ENDING_DAYS = 7
+
+
+def _today(request: HttpRequest, memberships) -> list[dict]:
+    """What needs her today, most pressing first: each one sentence and one button."""
+    user = User.objects.select_related("safe_contact").get(pk=request.user.pk)
+    safe_contact = getattr(user, "safe_contact", None)
+    many = len(memberships) > 1
+    items = []
+    for membership in memberships:
+        where = f" for the {membership.group.member_facing_name}" if many else ""
+        if membership.agreement_awaits:
+            items.append(
+                {
+                    "text": f"There is a new group agreement{where}. Please read it.",
+                    "label": "Read the agreement",
+                    "hidden": where,
+                    "url": reverse("groups:my_agreement", args=[membership.group_id]),
+                }
+            )
+    if safe_contact is not None and safe_contact.needs_confirming:
+        items.append(
+            {
+                "text": "Is this still the right way to reach you?",
+                "label": "Check how we contact you",
+                "url": reverse("groups:my_contact"),
+            }
+        )
+    review = [choice for choice in policy.choices(request.user) if choice.needs_review]
+    if review:
+        items.append(
+            {
+                "text": "We changed the words of a question you answered. Please look again.",
+                "label": "Look at the new words",
+                "url": reverse("consent:my_choice_set", args=[review[0].purpose.slug]),
+            }
+        )
+    soon = timezone.localdate() + dt.timedelta(days=BREAK_ENDING_DAYS)
+    for membership in memberships:
+        if not membership.is_stepped_back:
+            continue
+        where = f" from the {membership.group.member_facing_name}" if many else ""
+        until = membership.stepped_back_until
+        if until is None:
+            text = f"You are taking a break{where}. Nothing is lost."
+        elif until <= soon:
+            text = f"Your break{where} ends on {dates.day(until)}. You come back by yourself."
+        else:
+            text = f"You are taking a break{where} until {dates.day(until)}. Nothing is lost."
+        items.append(
+            {
+                "text": text,
+                "label": "Come back now",
+                "hidden": f" to the {membership.group.member_facing_name}" if many else "",
+                "come_back": reverse("groups:my_come_back", args=[membership.group_id]),
+            }
+        )
+    return items
+
+
+@login_required
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """Her first page: what needs her today, then at most six plain choices (the rest
+    are on "More", so a tired eye finds the one it came for)."""
+    require_member(request.user)
+    memberships = member_memberships(request)
+    one_group = memberships[0] if len(memberships) == 1 else None
+    return render(
+        request,
+        "groups/member/home.html",
+        {
+            "name": preferred_name(request.user, default=""),
+            "today": _today(request, memberships),
+            "break_group": one_group if one_group and one_group.is_active else None,
+        },
+    )
+
+
+@login_required
+@require_safe
+def more(request: HttpRequest) -> HttpResponse:
+    """Everything the home page does not show, as a plain list of links."""
+    require_member(request.user)
+    memberships = member_memberships(request)
+    return render(
+        request,
+        "consent/member/more.html",
+        {"memberships": memberships, "many": len(memberships) > 1},
+    )
 
 
 # --- her choices -------------------------------------------------------------------
@@ -311,6 +412,43 @@ def who_sees_what(request: HttpRequest) -> HttpResponse:
     seen = policy.what_others_see(request.user)
     audiences = [(key, label, seen[key]) for key, label in policy.AUDIENCES.items()]
     return render(request, "consent/member/who_sees_what.html", {"audiences": audiences})
+
+
+# What each audit action means when someone else did it, in her words. Only views: what
+# others changed for her is in her history and her download.
+LOOKED_AT = {
+    "member.view": "your details and how to reach you",
+    "support_plan.view": "your plan",
+    "consent.history_view": "what you said about your choices",
+    "contact.charity_view": "your contact details, which you shared with the partner",
+}
+LOOKS_PER_PAGE = 50
+
+
+@login_required
+@require_safe
+def who_looked(request: HttpRequest) -> HttpResponse:
+    """Who else opened her details, her plan or her answers, and when, newest first (from
+    the audit trail; a page at a time, so a long trail costs no more)."""
+    require_member(request.user)
+    looks = (
+        AuditEvent.objects.about(request.user)
+        .filter(action__in=LOOKED_AT)
+        .exclude(actor=request.user)
+        .select_related("actor")
+    )
+    page = Paginator(looks, LOOKS_PER_PAGE).get_page(request.GET.get("page"))
+    lines = [
+        {
+            "who": (event.actor.get_full_name() or event.actor.username)
+            if event.actor is not None
+            else "Someone whose account is now closed",
+            "what": LOOKED_AT[event.action],
+            "at": event.at,
+        }
+        for event in page
+    ]
+    return render(request, "consent/member/who_looked.html", {"page": page, "lines": lines})
 
 
 # --- her data ----------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.forms import Form
@@ -23,7 +23,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from coproduction.audit.models import AuditEvent
 from coproduction.core import dates
 from groups import services
-from groups.context_processors import member_memberships
 from groups.forms.member import (
     AgreementCommentForm,
     AgreementResponseForm,
@@ -49,7 +48,6 @@ from groups.models import (
     Profile,
     SafeContactProfile,
     SupportPlan,
-    preferred_name,
 )
 from groups.permissions import get_own_membership, require_member
 
@@ -67,42 +65,12 @@ def _form_error(form: Form, error: ValidationError, field: str | None = None) ->
         form.add_error(field, error)
 
 
-def _related_or_none(obj, name: str):
-    try:
-        return getattr(obj, name)
-    except ObjectDoesNotExist:
-        return None
-
-
 def _current_membership(user, group_id: int) -> Membership:
     """Her membership of a group she is still in (stepped back or not); 404 otherwise."""
     membership = get_own_membership(user, group_id)
     if membership.status not in (Membership.Status.ACTIVE, Membership.Status.STEPPED_BACK):
         raise Http404("No such group")
     return membership
-
-
-# --- home ---------------------------------------------------------------------------
-
-
-@login_required
-@require_safe
-def home(request: HttpRequest) -> HttpResponse:
-    """The member portal's first page: what needs her, then everything one tap away."""
-    require_member(request.user)
-    user = User.objects.select_related("profile", "safe_contact").get(pk=request.user.pk)
-    safe_contact = _related_or_none(user, "safe_contact")
-    memberships = member_memberships(request)
-    return render(
-        request,
-        "groups/member/home.html",
-        {
-            "name": preferred_name(user, default=""),
-            "memberships": memberships,
-            "awaiting": [m for m in memberships if m.agreement_awaits],
-            "safe_contact": safe_contact,
-        },
-    )
 
 
 # --- joining ------------------------------------------------------------------------

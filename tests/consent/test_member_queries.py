@@ -27,8 +27,9 @@ CHOICES_QUERIES = 6
 HISTORY_QUERIES = 5
 # Who sees what: the session, her user, her profile, the purposes' slugs, her latest
 # event per purpose, her contributions, her plan and its readers, the staff around her
-# and their roles, and the nav.
-WHO_SEES_WHAT_QUERIES = 11
+# and their roles, the nav, and her member page's card as staff see it (her memberships,
+# her safe-contact profile, her support contacts, the agreements and her answers).
+WHO_SEES_WHAT_QUERIES = 16
 # The things she said: the session, her user, the nav, the purposes' slugs, her latest
 # event per purpose, and her contributions with their groups.
 CONTRIBUTIONS_QUERIES = 6

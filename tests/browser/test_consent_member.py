@@ -142,6 +142,7 @@ def test_keep_my_answer_after_new_wording_is_one_tap(
 def test_things_she_said_and_who_sees_them(live_server, phone_page, sign_in_with_password, sam):
     page = phone_page
     sign_in_with_password(page, "sam")
+    page.get_by_role("link", name="More", exact=True).tap()
     page.get_by_role("link", name="Things you said").tap()
     heading(page, "Things you said")
     expect(page.get_by_text("In reports: used without your name.")).to_be_visible()
@@ -173,6 +174,7 @@ def test_her_data_pages(live_server, phone_page, sign_in_with_password, sam):
     )
     page = phone_page
     sign_in_with_password(page, "sam")
+    page.get_by_role("link", name="More", exact=True).tap()
     page.get_by_role("link", name="Your information").tap()
     heading(page, "Your information")
     expect(page.get_by_text("Come back in a minute.")).to_be_visible()
@@ -191,7 +193,7 @@ def test_her_data_pages(live_server, phone_page, sign_in_with_password, sam):
 
     heading(page, "Your information")
     expect(
-        page.get_by_text(re.compile(r"Your information will be erased by \d+ \w+ \d{4}"))
+        page.get_by_text(re.compile(r"Your information will be erased by \d+ \w+( \d{4})?\."))
     ).to_be_visible()
     erasure = ErasureRequest.objects.get(member=sam)
     # A facilitator confirms it, noting a record that must be kept: she sees why.
@@ -221,6 +223,8 @@ def test_every_consent_page_passes_axe(live_server, phone_page, sign_in_with_pas
         (f"{my}/choices/history/", "What you said before"),
         (f"{my}/contributions/", "Things you said"),
         (f"{my}/who-sees-what/", "Who sees what about me"),
+        (f"{my}/who-looked/", "Who looked at my details"),
+        (f"{my}/more/", "More"),
         (f"{my}/data/", "Your information"),
         (f"{my}/data/erase/", "Erase my information"),
     ]:

@@ -35,6 +35,11 @@ WHO_SEES_WHAT_QUERIES = 16
 CONTRIBUTIONS_QUERIES = 6
 # Her data: the session, her user, her downloads, a pending erasure, and the nav.
 MY_DATA_QUERIES = 5
+# Who looked: the session, her user, the nav, the count for the pages, and one page of
+# looks with who looked.
+WHO_LOOKED_QUERIES = 5
+# More: the session, her user, and her memberships (shared with the nav).
+MORE_QUERIES = 3
 
 # One question: the same as the summary (the purpose itself is one of the purposes, but
 # is looked up first so that an unknown one is a 404 before any of her data is read).
@@ -46,6 +51,8 @@ PAGES = [
     ("consent:my_who_sees_what", WHO_SEES_WHAT_QUERIES),
     ("consent:my_contributions", CONTRIBUTIONS_QUERIES),
     ("consent:my_data", MY_DATA_QUERIES),
+    ("consent:my_who_looked", WHO_LOOKED_QUERIES),
+    ("consent:my_more", MORE_QUERIES),
 ]
 
 

@@ -108,6 +108,8 @@ def test_support_plan_costs_the_same_for_any_amount(
         "groups:my_support_plan",
         "groups:my_support_plan_sharing",
         "groups:my_support_plan_views",
+        "consent:my_more",
+        "consent:my_who_looked",
     ],
 )
 def test_every_member_page_costs_the_same_small_or_large(client, sam, maria, name):

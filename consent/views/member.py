@@ -1,5 +1,7 @@
-"""The member portal's consent pages: her choices and their history, the things she
-said and who sees them, what others can see about her, and her data.
+"""The member portal's home and consent pages: what needs her today, her choices and
+their history, the things she said and who sees them, what others can see about her and
+who looked, and her data. (The home lives here, not in groups, because it asks about her
+answers: consent may import groups, never the other way.)
 
 Every page is for members only (staff get 403) and reaches her things through her:
 `request.user.contributions`, `request.user.data_exports`, `request.user.erasure_requests`,

@@ -172,13 +172,92 @@ class Seen:
     value: str
 
 
+# The partner admin's columns as she reads them (the admin speaks about her).
+PARTNER_COLUMNS = {
+    "name": "Your name",
+    "email": "Your email",
+    "phone": "Your phone number",
+    "ways": "The ways you said are safe",
+    "days": "Your safe days",
+    "hours": "Your safe times",
+    "sender_name": "Who the message says it is from",
+}
+
+
+def _cards(member) -> list:
+    """Her member page as each group's staff see it, one card per group she is in, built
+    by the very function the staff page renders (a fixed number of queries)."""
+    from groups.models import AgreementResponse, AgreementVersion, Membership, SafeContactProfile
+    from groups.views.staff import member_card
+
+    memberships = list(
+        Membership.objects.current()
+        .members()
+        .filter(user=member)
+        .select_related("group", "support_worker", "user__profile")
+        .order_by("group__member_facing_name", "pk")
+    )
+    if not memberships:
+        return []
+    safe_contact = SafeContactProfile.objects.filter(member=member).first()
+    contacts = list(member.support_contacts.select_related("staff_user"))
+    current = {}
+    for version in AgreementVersion.objects.filter(
+        group__in=[m.group_id for m in memberships], status=AgreementVersion.Status.PUBLISHED
+    ).order_by("group_id", "-number"):
+        current.setdefault(version.group_id, version)
+    responses = {
+        r.version_id: r
+        for r in AgreementResponse.objects.filter(
+            member=member, version__in=[v.pk for v in current.values()]
+        )
+    }
+    cards = []
+    for membership in memberships:
+        version = current.get(membership.group_id)
+        cards.append(
+            (
+                membership,
+                member_card(
+                    membership,
+                    safe_contact=safe_contact,
+                    contacts=contacts,
+                    current=version,
+                    response=responses.get(version.pk) if version else None,
+                ),
+            )
+        )
+    return cards
+
+
+def _partner_columns(member) -> list[Seen]:
+    """What the partner organisation's admin list shows about her, column by column, read
+    through that admin's own display code: nothing unless she said yes to sharing."""
+    from django.contrib import admin
+    from django.contrib.admin.utils import display_for_value, lookup_field
+
+    from consent.models import ContactSharedWithCharity
+
+    profile = ContactSharedWithCharity.objects.filter(member=member).first()
+    if profile is None:
+        return []
+    model_admin = admin.site._registry[ContactSharedWithCharity]
+    seen = []
+    for name in model_admin.list_display:
+        _, _, value = lookup_field(name, profile, model_admin)
+        text = str(display_for_value(value, "")) if value not in (None, "") else ""
+        seen.append(Seen(PARTNER_COLUMNS.get(name, name), text or "Nothing given"))
+    return seen
+
+
 def what_others_see(member) -> dict[str, list[Seen]]:
-    """For each audience, exactly what it sees about her, decided by this module's rules
-    and her current answers (a fixed number of queries however long her history)."""
+    """For each audience, exactly what it sees about her: the staff audiences through the
+    staff member page's own card, the partner through its admin's own columns, the group
+    and reports through this module's rules (a fixed number of queries however long her
+    history)."""
     from groups.models import Membership, SupportPlan
     from groups.services import staff_around
 
-    profile = getattr(member, "profile", None)
     name = preferred_name(member, default="")
     mine = answers([member.pk])[member.pk]
     contributions = list(member.contributions.all())
@@ -190,6 +269,8 @@ def what_others_see(member) -> dict[str, list[Seen]]:
             user_id__in=around, role__in=["facilitator", "support_worker"]
         ).values_list("user_id", "role")
     )
+    cards = _cards(member)
+    many = len(cards) > 1
 
     def readers_with(role: str) -> str:
         names = [
@@ -202,29 +283,38 @@ def what_others_see(member) -> dict[str, list[Seen]]:
     def contributions_for(audience: str) -> list[Seen]:
         return [Seen(c.get_kind_display(), c.text) for c in contributions if seen_by(c, audience)]
 
-    staff_basics = [Seen("Name", name)]
-    if profile and profile.pronouns:
-        staff_basics.append(Seen("Pronouns", profile.pronouns))
-    if profile and profile.get_access_needs_display():
-        staff_basics.append(Seen("Access needs", ", ".join(profile.get_access_needs_display())))
-    staff_basics.append(Seen("How to reach you", "The ways, days and times you chose"))
-    facilitators = [*staff_basics]
+    def card_seen(membership, card) -> list[Seen]:
+        where = f" ({membership.group.member_facing_name})" if many else ""
+        return [Seen(f"{fact.her_label}{where}", fact.value) for fact in card.facts]
+
+    facilitators = [Seen("Your name", name)] if cards else []
+    for membership, card in cards:
+        facilitators += card_seen(membership, card)
     if readers_with("facilitator"):
         facilitators.append(Seen("Your support plan", f"Shared with {readers_with('facilitator')}"))
-    facilitators += [Seen("Your choices", "Your answers on the page Your choices")]
+    if cards:
+        facilitators.append(Seen("Your choices", "Your answers on the page Your choices"))
     facilitators += contributions_for(FACILITATORS)
-    support_worker = [*staff_basics]
+
+    supported = [(membership, card) for membership, card in cards if membership.support_worker_id]
+    support_worker = [Seen("Your name", name)] if supported else []
+    for membership, card in supported:
+        support_worker += card_seen(membership, card)
     if readers_with("support_worker"):
         support_worker.append(
             Seen("Your support plan", f"Shared with {readers_with('support_worker')}")
         )
-    support_worker.append(Seen("Your choices", "Your answers on the page Your choices"))
-    if mine.get("checkins_seen_by_support_worker") == Answer.YES:
+    if supported:
+        support_worker.append(Seen("Your choices", "Your answers on the page Your choices"))
+    if supported and mine.get("checkins_seen_by_support_worker") == Answer.YES:
         support_worker.append(Seen("Your check-in answers", "How you said you were doing"))
+
     group = [Seen("Name", name), *contributions_for(GROUP)]
     partner = [Seen("That you are in the group", "Counted, not named")]
+    # Asked whatever her answer, so the page costs the same whatever she chose.
+    shared = _partner_columns(member)
     if mine.get("share_contact_with_partner") == Answer.YES:
-        partner.append(Seen("Your contact details", "So the organisation can contact you"))
+        partner += shared
     outputs = []
     for contribution in contributions:
         how = in_outputs(contribution, mine)

@@ -26,6 +26,7 @@ register_converter(PurposeConverter, "purpose")
 
 urlpatterns = [
     # The member portal.
+    path("my/more/", member.more, name="my_more"),
     path("my/choices/", member.choices, name="my_choices"),
     path("my/choices/history/", member.choice_history, name="my_choice_history"),
     path("my/choices/<purpose:slug>/", member.choice_set, name="my_choice_set"),
@@ -36,6 +37,7 @@ urlpatterns = [
         name="my_contribution_visibility",
     ),
     path("my/who-sees-what/", member.who_sees_what, name="my_who_sees_what"),
+    path("my/who-looked/", member.who_looked, name="my_who_looked"),
     path("my/data/", member.my_data, name="my_data"),
     path("my/data/download/", member.data_download_request, name="my_data_download_request"),
     path("my/data/download/<int:export_id>/", member.data_download, name="my_data_download"),

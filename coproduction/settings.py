@@ -180,6 +180,7 @@ TEMPLATES = [
                 "coproduction.core.context_processors.hearth",
                 "groups.context_processors.member_nav",
             ],
+            "builtins": ["coproduction.core.templatetags.hearth_dates"],
         },
     },
 ]

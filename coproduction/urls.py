@@ -2,8 +2,8 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from consent.views import member as member_views
 from coproduction.core import views
-from groups.views import member as member_views
 from groups.views import staff as staff_views
 
 # The admin signs in through allauth, so its login gets rate limits and MFA too.

@@ -30,6 +30,7 @@ from groups.models import (
 )
 
 INVITATION_DAYS = 14
+BREAK_TOO_LONG = "Pick a date within a year from today."
 
 
 def hash_token(token: str) -> str:
@@ -316,6 +317,17 @@ def staff_around(member):
 # --- stepping back ---------------------------------------------------------------
 
 
+def latest_break_end(today: dt.date) -> dt.date:
+    """The last day a break may run to: a year from today (28 February for 29 February).
+
+    A break with no end is always open to her; a date years away is almost always a slip
+    of the year, which would silence her messages for that long."""
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:
+        return today.replace(year=today.year + 1, day=28)
+
+
 def membership_step_back(
     *, membership: Membership, acting_user, until: dt.date | None = None, keep_session_changes=False
 ) -> Membership:
@@ -324,6 +336,8 @@ def membership_step_back(
         raise ValidationError("Only a current member can step back.")
     if until is not None and until <= timezone.localdate():
         raise ValidationError("Choose a date after today.")
+    if until is not None and until > latest_break_end(timezone.localdate()):
+        raise ValidationError(BREAK_TOO_LONG)
     with transaction.atomic():
         changed = membership.status != Membership.Status.STEPPED_BACK
         membership.status = Membership.Status.STEPPED_BACK

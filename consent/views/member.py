@@ -1,5 +1,7 @@
-"""The member portal's consent pages: her choices and their history, the things she
-said and who sees them, what others can see about her, and her data.
+"""The member portal's home and consent pages: what needs her today, her choices and
+their history, the things she said and who sees them, what others can see about her and
+who looked, and her data. (The home lives here, not in groups, because it asks about her
+answers: consent may import groups, never the other way.)
 
 Every page is for members only (staff get 403) and reaches her things through her:
 `request.user.contributions`, `request.user.data_exports`, `request.user.erasure_requests`,
@@ -10,9 +12,11 @@ decided by `consent.policy` alone, here as everywhere.
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import wraps
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -22,7 +26,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from consent import policy, services
@@ -42,10 +45,15 @@ from consent.models import (
     ErasureRequest,
     Visibility,
 )
+from coproduction.audit.models import AuditEvent
 from coproduction.audit.services import audit_record
+from coproduction.core import dates
 from coproduction.core.freshness import fresh_sign_in_required
 from groups.context_processors import member_memberships
+from groups.models import preferred_name
 from groups.permissions import require_member
+
+User = get_user_model()
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -85,20 +93,118 @@ def _members_only(view):
     return wrapper
 
 
+# --- home ----------------------------------------------------------------------------
+
+# A break ending within this many days is something to tell her on her home page.
+BREAK_ENDING_DAYS = 7
+
+
+def _today(request: HttpRequest, memberships) -> list[dict]:
+    """What needs her today, most pressing first: each one sentence and one button."""
+    user = User.objects.select_related("safe_contact").get(pk=request.user.pk)
+    safe_contact = getattr(user, "safe_contact", None)
+    many = len(memberships) > 1
+    items = []
+    for membership in memberships:
+        where = f" for the {membership.group.member_facing_name}" if many else ""
+        if membership.agreement_awaits:
+            items.append(
+                {
+                    "text": f"There is a new group agreement{where}. Please read it.",
+                    "label": "Read the agreement",
+                    "hidden": where,
+                    "url": reverse("groups:my_agreement", args=[membership.group_id]),
+                }
+            )
+    if safe_contact is not None and safe_contact.needs_confirming:
+        items.append(
+            {
+                "text": "Is this still the right way to reach you?",
+                "label": "Check how we contact you",
+                "url": reverse("groups:my_contact"),
+            }
+        )
+    review = [choice for choice in policy.choices(request.user) if choice.needs_review]
+    if review:
+        items.append(
+            {
+                "text": "We changed the words of a question you answered. Please look again.",
+                "label": "Look at the new words",
+                "url": reverse("consent:my_choice_set", args=[review[0].purpose.slug]),
+            }
+        )
+    soon = timezone.localdate() + dt.timedelta(days=BREAK_ENDING_DAYS)
+    for membership in memberships:
+        if not membership.is_stepped_back:
+            continue
+        where = f" from the {membership.group.member_facing_name}" if many else ""
+        until = membership.stepped_back_until
+        if until is None:
+            text = f"You are taking a break{where}. Nothing is lost."
+        elif until <= soon:
+            text = f"Your break{where} ends on {dates.day(until)}. You come back by yourself."
+        else:
+            text = f"You are taking a break{where} until {dates.day(until)}. Nothing is lost."
+        items.append(
+            {
+                "text": text,
+                "label": "Come back now",
+                "hidden": f" to the {membership.group.member_facing_name}" if many else "",
+                "come_back": reverse("groups:my_come_back", args=[membership.group_id]),
+            }
+        )
+    return items
+
+
+@login_required
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """Her first page: what needs her today, then at most six plain choices (the rest
+    are on "More", so a tired eye finds the one it came for)."""
+    require_member(request.user)
+    memberships = member_memberships(request)
+    one_group = memberships[0] if len(memberships) == 1 else None
+    return render(
+        request,
+        "groups/member/home.html",
+        {
+            "name": preferred_name(request.user, default=""),
+            "today": _today(request, memberships),
+            "break_group": one_group if one_group and one_group.is_active else None,
+        },
+    )
+
+
+@login_required
+@require_safe
+def more(request: HttpRequest) -> HttpResponse:
+    """Everything the home page does not show, as a plain list of links."""
+    require_member(request.user)
+    memberships = member_memberships(request)
+    return render(
+        request,
+        "consent/member/more.html",
+        {"memberships": memberships, "many": len(memberships) > 1},
+    )
+
+
 # --- her choices -------------------------------------------------------------------
+
+
+def _rows(member) -> list[dict]:
+    return [
+        {"choice": choice, "answer": Answer(choice.answer).label}
+        for choice in policy.choices(member)
+    ]
 
 
 @login_required
 @require_safe
 def choices(request: HttpRequest) -> HttpResponse:
-    """Every choice on one page, each changed with one tap (three queries however long
-    her history)."""
+    """Her answers on one short page, each with a "Change" link to its own screen (GOV.UK's
+    check-answers pattern; three queries however long her history)."""
     require_member(request.user)
-    rows = [
-        {"choice": choice, "answer": Answer(choice.answer).label}
-        for choice in policy.choices(request.user)
-    ]
-    return render(request, "consent/member/choices.html", {"rows": rows, "answers": Answer.choices})
+    return render(request, "consent/member/choices.html", {"rows": _rows(request.user)})
 
 
 def _saved_message(answer: str, question: str) -> str:
@@ -108,17 +214,24 @@ def _saved_message(answer: str, question: str) -> str:
 
 
 @login_required
-@require_POST
+@GET_POST
 def choice_set(request: HttpRequest, slug: str) -> HttpResponse:
-    """One tap: append her answer to the ledger (nothing if it is the same answer to the
-    same wording) and come back to the same place on the page."""
+    """One question on its own screen; one tap appends her answer to the ledger (nothing
+    if it is the same answer to the same wording) and takes her back to her answers."""
     require_member(request.user)
     purpose = get_object_or_404(ConsentPurpose, slug=slug, is_active=True)
+    if request.method == "GET":
+        row = next(row for row in _rows(request.user) if row["choice"].purpose.pk == purpose.pk)
+        return render(
+            request,
+            "consent/member/choice_question.html",
+            {"row": row, "choice": row["choice"], "answers": Answer.choices},
+        )
     back = f"{reverse('consent:my_choices')}#purpose-{purpose.slug}"
     form = AnswerForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Nothing was changed. Please choose Yes, No or Ask me each time.")
-        return redirect(back)
+        return redirect("consent:my_choice_set", slug=purpose.slug)
     answer = form.cleaned_data["answer"]
     try:
         event = services.consent_record(
@@ -126,14 +239,14 @@ def choice_set(request: HttpRequest, slug: str) -> HttpResponse:
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect(back)
+        return redirect("consent:my_choice_set", slug=purpose.slug)
     messages.success(request, _saved_message(answer, event.text.question))
     return redirect(back)
 
 
 def _history_line(event: ConsentEvent) -> str:
     """One event in plain words: "On 3 March 2026 you said yes to ‘…’."."""
-    day = date_format(timezone.localtime(event.at), "j F Y")
+    day = dates.day(event.at)
     said = SAID[event.answer]
     question = event.text.question
     if not event.on_behalf:
@@ -304,6 +417,43 @@ def who_sees_what(request: HttpRequest) -> HttpResponse:
     return render(request, "consent/member/who_sees_what.html", {"audiences": audiences})
 
 
+# What each audit action means when someone else did it, in her words. Only views: what
+# others changed for her is in her history and her download.
+LOOKED_AT = {
+    "member.view": "your details and how to reach you",
+    "support_plan.view": "your plan",
+    "consent.history_view": "what you said about your choices",
+    "contact.charity_view": "your contact details, which you shared with the partner",
+}
+LOOKS_PER_PAGE = 50
+
+
+@login_required
+@require_safe
+def who_looked(request: HttpRequest) -> HttpResponse:
+    """Who else opened her details, her plan or her answers, and when, newest first (from
+    the audit trail; a page at a time, so a long trail costs no more)."""
+    require_member(request.user)
+    looks = (
+        AuditEvent.objects.about(request.user)
+        .filter(action__in=LOOKED_AT)
+        .exclude(actor=request.user)
+        .select_related("actor")
+    )
+    page = Paginator(looks, LOOKS_PER_PAGE).get_page(request.GET.get("page"))
+    lines = [
+        {
+            "who": (event.actor.get_full_name() or event.actor.username)
+            if event.actor is not None
+            else "Someone whose account is now closed",
+            "what": LOOKED_AT[event.action],
+            "at": event.at,
+        }
+        for event in page
+    ]
+    return render(request, "consent/member/who_looked.html", {"page": page, "lines": lines})
+
+
 # --- her data ----------------------------------------------------------------------
 
 
@@ -384,7 +534,7 @@ def erase(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _form_error(form, error, "confirm")
         else:
-            day = date_format(timezone.localtime(erasure.stands_at), "j F Y")
+            day = dates.day(erasure.stands_at)
             messages.success(
                 request,
                 f"We have your request. Your information will be erased by {day}. "

@@ -20,8 +20,6 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from consent import policy, services
@@ -34,6 +32,7 @@ from consent.forms.staff import (
 from consent.models import Answer, ConsentEvent, Contribution, ErasureRequest, Visibility
 from coproduction import crypto
 from coproduction.audit.services import audit_record
+from coproduction.core import dates
 from groups.models import CoproGroup, Membership, preferred_name
 from groups.permissions import (
     get_group_for_user,
@@ -582,7 +581,7 @@ def erasure_confirm(request: HttpRequest, group_id: int, request_id: int) -> Htt
         messages.success(
             request,
             f"Request {erasure.pk} is confirmed. She will see what is kept and why; her data "
-            f"is erased on {date_format(timezone.localtime(erasure.stands_at), 'j F Y')}.",
+            f"is erased on {dates.day(erasure.stands_at)}.",
         )
     else:
         messages.error(request, f"Request {erasure.pk} could not be carried out. Try again.")

@@ -7,6 +7,7 @@ and that she can leave it blank. Short, plain words: one question per field.
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 from zoneinfo import available_timezones
 
@@ -24,6 +25,7 @@ from groups.models import (
     Profile,
     SupportContact,
 )
+from groups.services import BREAK_TOO_LONG, latest_break_end
 
 SKIP = "You can leave this blank."
 # For a value she cannot see or change (a hidden field): opening the page again mends it.
@@ -384,10 +386,21 @@ class StepBackForm(forms.Form):
         help_text="If you leave this unticked, we send you nothing while you take a break.",
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The phone's date picker offers only the days the form accepts.
+        today = timezone.localdate()
+        self.fields["until"].widget.attrs.update(
+            min=(today + dt.timedelta(days=1)).isoformat(),
+            max=latest_break_end(today).isoformat(),
+        )
+
     def clean_until(self):
         until = self.cleaned_data["until"]
         if until is not None and until <= timezone.localdate():
             raise forms.ValidationError("Choose a date after today.")
+        if until is not None and until > latest_break_end(timezone.localdate()):
+            raise forms.ValidationError(BREAK_TOO_LONG)
         return until
 
 

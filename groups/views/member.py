@@ -12,19 +12,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.crypto import salted_hmac
-from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from coproduction.audit.models import AuditEvent
+from coproduction.core import dates
 from groups import services
-from groups.context_processors import member_memberships
 from groups.forms.member import (
     AgreementCommentForm,
     AgreementResponseForm,
@@ -50,7 +49,6 @@ from groups.models import (
     Profile,
     SafeContactProfile,
     SupportPlan,
-    preferred_name,
 )
 from groups.permissions import get_own_membership, require_member
 
@@ -68,42 +66,12 @@ def _form_error(form: Form, error: ValidationError, field: str | None = None) ->
         form.add_error(field, error)
 
 
-def _related_or_none(obj, name: str):
-    try:
-        return getattr(obj, name)
-    except ObjectDoesNotExist:
-        return None
-
-
 def _current_membership(user, group_id: int) -> Membership:
     """Her membership of a group she is still in (stepped back or not); 404 otherwise."""
     membership = get_own_membership(user, group_id)
     if membership.status not in (Membership.Status.ACTIVE, Membership.Status.STEPPED_BACK):
         raise Http404("No such group")
     return membership
-
-
-# --- home ---------------------------------------------------------------------------
-
-
-@login_required
-@require_safe
-def home(request: HttpRequest) -> HttpResponse:
-    """The member portal's first page: what needs her, then everything one tap away."""
-    require_member(request.user)
-    user = User.objects.select_related("profile", "safe_contact").get(pk=request.user.pk)
-    safe_contact = _related_or_none(user, "safe_contact")
-    memberships = member_memberships(request)
-    return render(
-        request,
-        "groups/member/home.html",
-        {
-            "name": preferred_name(user, default=""),
-            "memberships": memberships,
-            "awaiting": [m for m in memberships if m.agreement_awaits],
-            "safe_contact": safe_contact,
-        },
-    )
 
 
 # --- joining ------------------------------------------------------------------------
@@ -467,7 +435,7 @@ def step_back(request: HttpRequest, group_id: int) -> HttpResponse:
         except ValidationError as error:
             _form_error(form, error)
         else:
-            back = f" You will be back on {date_format(until, 'j F')}." if until else ""
+            back = f" You will be back on {dates.day(until)}." if until else ""
             messages.success(
                 request,
                 f"You are taking a break from the {membership.group.member_facing_name}.{back} "

@@ -31,12 +31,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from coproduction import crypto
 from coproduction.accounts import services as account_services
 from coproduction.audit.services import audit_record
+from coproduction.core import dates
 from groups import services
 from groups.diff import ADDED, REMOVED, agreement_changes
 from groups.forms.staff import AgreementDraftForm, InviteForm, ProposalAnswerForm, TrainingForm
@@ -114,9 +114,135 @@ def status_text(membership: Membership) -> str:
     """Active, stepped back (until when) or left, in a few words."""
     if membership.status == Membership.Status.STEPPED_BACK:
         if membership.stepped_back_until:
-            return f"Stepped back until {date_format(membership.stepped_back_until, 'j F Y')}"
+            return f"Stepped back until {dates.day(membership.stepped_back_until)}"
         return "Stepped back"
     return membership.get_status_display()
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One thing the member page shows staff about her: the label staff read, the label
+    she reads on "Who sees what", the value both read, and a warning for staff only."""
+
+    staff_label: str
+    her_label: str
+    value: str
+    staff_note: str = ""
+
+
+@dataclass(frozen=True)
+class MemberCard:
+    """Everything the staff member page shows about her, section by section. The staff
+    page renders it and her "Who sees what" page renders the same object, so the two
+    cannot tell different stories."""
+
+    about: list[Fact]
+    reach: list[Fact]
+    supports: list[Fact]
+    agreement: list[Fact]
+
+    @property
+    def facts(self) -> list[Fact]:
+        return [*self.about, *self.reach, *self.supports, *self.agreement]
+
+
+def member_card(
+    membership: Membership,
+    *,
+    safe_contact: SafeContactProfile | None,
+    contacts,
+    current: AgreementVersion | None,
+    response: AgreementResponse | None,
+) -> MemberCard:
+    """What a facilitator, or the support worker she has, sees on her member page."""
+    member = membership.user
+    profile = getattr(member, "profile", None)
+    access_needs = profile.get_access_needs_display() if profile else []
+    support_worker = membership.support_worker
+    about = [
+        Fact("Status", "Whether you are taking a break", status_text(membership)),
+        Fact(
+            "Pronouns",
+            "Your pronouns",
+            profile.pronouns if profile and profile.pronouns else "not given",
+        ),
+        Fact(
+            "Access needs",
+            "What helps you take part",
+            "; ".join(access_needs) if access_needs else "none given",
+        ),
+        Fact(
+            "Support worker",
+            "Your support worker",
+            staff_name(support_worker) if support_worker else "none named",
+        ),
+    ]
+    channels = set(safe_contact.channels) if safe_contact else set()
+    reach = [Fact("", "How to reach you", contact_summary(safe_contact))]
+    reach += [
+        Fact(
+            "Voicemail", "Voicemail", "yes" if safe_contact and safe_contact.voicemail_ok else "no"
+        ),
+        Fact(
+            "Sender name",
+            "Who the message says it is from",
+            (safe_contact.sender_name if safe_contact else "") or "not set",
+        ),
+        Fact(
+            "May mention the group",
+            "May the message name the group",
+            "yes" if safe_contact and safe_contact.may_mention_group else "no",
+        ),
+    ]
+    if safe_contact is not None:
+        if safe_contact.phone:
+            reach.append(
+                Fact(
+                    "Phone",
+                    "Your phone number",
+                    safe_contact.phone,
+                    ""
+                    if {Channel.SMS, Channel.CALL} & channels
+                    else "she has not said texts or calls are safe: do not use it",
+                )
+            )
+    if member.email:
+        reach.append(
+            Fact(
+                "Email",
+                "Your email",
+                member.email,
+                ""
+                if Channel.EMAIL in channels
+                else "she has not said email is safe: do not use it",
+            )
+        )
+    if safe_contact is not None:
+        reach.append(
+            Fact("Last confirmed", "When you last checked it", dates.day(safe_contact.confirmed_at))
+        )
+    supports = []
+    for contact in contacts:
+        kind = CONTACT_KINDS.get(contact.kind, contact.get_kind_display())
+        supports.append(
+            Fact(
+                kind,
+                "Someone who can help you",
+                f"{contact.display_name} ({kind}): {contact_terms(contact)}",
+            )
+        )
+    agreement = [
+        Fact(
+            "Answer",
+            "Your answer to the group agreement",
+            agreement_text(response.agrees if response else None, current),
+        )
+    ]
+    if response and not response.agrees and response.disagreement:
+        agreement.append(
+            Fact("What she disagrees with", "What you would change", response.disagreement)
+        )
+    return MemberCard(about=about, reach=reach, supports=supports, agreement=agreement)
 
 
 def agreement_text(answer: bool | None, current: AgreementVersion | None) -> str:
@@ -414,17 +540,8 @@ def member_detail(request: HttpRequest, group_id: int, membership_id: int) -> Ht
     group, role = get_staff_group(request.user, group_id)
     membership = get_member_for_staff(request.user, group, role, membership_id)
     member = membership.user
-    profile = getattr(member, "profile", None)
     safe_contact = SafeContactProfile.objects.filter(member=member).first()
-    support_worker = membership.support_worker  # one query, or none when she has nobody
-    contacts = [
-        {
-            "name": contact.display_name,
-            "kind": CONTACT_KINDS.get(contact.kind, contact.get_kind_display()),
-            "terms": contact_terms(contact),
-        }
-        for contact in member.support_contacts.select_related("staff_user")
-    ]
+    contacts = list(member.support_contacts.select_related("staff_user"))
     current = services.current_agreement(group)
     response = (
         AgreementResponse.objects.filter(version=current, member=member).first()
@@ -434,7 +551,6 @@ def member_detail(request: HttpRequest, group_id: int, membership_id: int) -> Ht
     plan_shared = SupportPlan.objects.filter(member=member, readers=request.user).exists()
     # Her phone number and email address are on this page: record who looked.
     audit_record(actor=request.user, action="member.view", subject=membership, subject_user=member)
-    channels = safe_contact.channels if safe_contact else []
     return render(
         request,
         "groups/staff/member_detail.html",
@@ -445,19 +561,15 @@ def member_detail(request: HttpRequest, group_id: int, membership_id: int) -> Ht
             "membership": membership,
             "member": member,
             "name": preferred_name(member),
-            "profile": profile,
-            "access_needs": profile.get_access_needs_display() if profile else [],
-            "status": status_text(membership),
+            "card": member_card(
+                membership,
+                safe_contact=safe_contact,
+                contacts=contacts,
+                current=current,
+                response=response,
+            ),
             "has_left": membership.status == Membership.Status.LEFT,
-            "safe_contact": safe_contact,
-            "contact": contact_summary(safe_contact),
-            "phone_is_safe": bool({Channel.SMS, Channel.CALL} & set(channels)),
-            "email_is_safe": Channel.EMAIL in channels,
-            "support_worker": staff_name(support_worker) if support_worker else "",
-            "contacts": contacts,
-            "current": current,
-            "response": response,
-            "agreement": agreement_text(response.agrees if response else None, current),
+            "to_confirm": safe_contact is not None and safe_contact.needs_confirming,
             "plan_shared": plan_shared,
             "active_page": "roster",
         },
@@ -599,11 +711,11 @@ class TrainingCell:
         if self.current:
             if self.record.expires_on is None:
                 return "Current, does not expire"
-            return f"Current until {date_format(self.record.expires_on, 'j M Y')}"
+            return f"Current until {dates.day(self.record.expires_on, short=True)}"
         if self.record.expires_on is None or self.record.expires_on >= timezone.localdate():
             # Entered with a completion date still to come (possible only in the admin).
-            return f"Not yet: completes {date_format(self.record.completed_on, 'j M Y')}"
-        return f"Expired {date_format(self.record.expires_on, 'j M Y')}"
+            return f"Not yet: completes {dates.day(self.record.completed_on, short=True)}"
+        return f"Expired {dates.day(self.record.expires_on, short=True)}"
 
 
 @dataclass

@@ -185,7 +185,7 @@ def test_a_member_writes_her_support_plan_and_chooses_who_sees_it(
     page = phone_page
     sign_in_with_password(page, "sam")
 
-    page.get_by_role("link", name="My support plan").tap()
+    page.get_by_role("link", name="My plan").tap()
     heading(page, "My support plan")
     expect(page.get_by_text("Only you can see it.")).to_be_visible()
     check_page(page, "support plan, empty")
@@ -292,6 +292,7 @@ def test_a_member_adds_and_removes_someone_who_can_support_her(
 ):
     page = phone_page
     sign_in_with_password(page, "sam")
+    page.get_by_role("link", name="More", exact=True).tap()
     page.get_by_role("link", name="People who can support me").tap()
     heading(page, "People who can support me")
     expect(page.get_by_label("Contact them if you are worried about me")).not_to_be_checked()

@@ -21,10 +21,12 @@ GET, POST = "get", "post"
 PAGES = [
     ("consent:my_choices", None, {GET}),
     ("consent:my_choice_history", None, {GET}),
-    ("consent:my_choice_set", "purpose", {POST}),
+    ("consent:my_choice_set", "purpose", {GET, POST}),
     ("consent:my_contributions", None, {GET, POST}),
     ("consent:my_contribution_visibility", "contribution", {POST}),
     ("consent:my_who_sees_what", None, {GET}),
+    ("consent:my_who_looked", None, {GET}),
+    ("consent:my_more", None, {GET}),
     ("consent:my_data", None, {GET}),
     ("consent:my_data_download_request", None, {POST}),
     ("consent:my_data_download", "export", {GET}),

@@ -20,6 +20,7 @@ from consent.models import Answer, Contribution, DataExport, ErasureRequest
 from consent.tasks import build_data_export
 from coproduction import crypto
 from coproduction.audit.models import AuditEvent
+from coproduction.core.dates import day
 from coproduction.core.middleware import RETURN_TO_KEY
 from tests.consent.conftest import sign_in
 from tests.factories import PASSWORD
@@ -77,15 +78,15 @@ def test_my_data_lists_her_downloads_only(member_client, sam, maria, var_dir):
     assert reverse("consent:my_data_download", args=[pending.pk]) not in page
     assert reverse("consent:my_data_download", args=[others.pk]) not in page
     kept_until = timezone.localtime(ready.created_at + services.EXPORT_KEPT_FOR)
-    assert f"Ready until {kept_until:%-d %B %Y at %H:%M}." in page
+    assert f"Ready until {day(kept_until)} at {kept_until:%H:%M}." in page
 
 
 def test_my_data_shows_her_erasure_request(member_client, sam):
     with time_machine.travel(T, tick=False):
         erasure = services.erasure_request(member=sam, acting_user=sam)
     page = html(member_client.get(reverse("consent:my_data")))
-    assert "You asked us to erase your information on 3 March 2026." in page
-    assert "It will happen by <strong>17 March 2026</strong>." in page
+    assert f"You asked us to erase your information on {day(dt.date(2026, 3, 3))}." in page
+    assert f"It will happen by <strong>{day(dt.date(2026, 3, 17))}</strong>." in page
     assert "A facilitator may do it sooner." in page
     assert "Where it is now: <strong>Asked for</strong>." in page
     assert f'action="{reverse("consent:my_erase_withdraw", args=[erasure.pk])}"' in page
@@ -105,8 +106,9 @@ def test_my_data_shows_what_must_be_kept_and_why(member_client, sam, helen, hele
     page = html(member_client.get(reverse("consent:my_data")))
     assert "What we must keep, and why" in page
     assert "A safeguarding record from May 2026, kept for 6 years by law." in page
-    assert "A facilitator has confirmed it. It will happen on <strong>17 March 2026</strong>." in (
-        page
+    assert (
+        "A facilitator has confirmed it. "
+        f"It will happen on <strong>{day(dt.date(2026, 3, 17))}</strong>." in (page)
     )
     assert "Where it is now: <strong>Confirmed</strong>." in page
     # Seeing what is kept, she may still change her mind.
@@ -228,7 +230,8 @@ def test_erase_explains_in_plain_words(client, sam, sam_membership):
         "We erase your details, how to contact you, your support plan, your choices "
         "and the things you said.",
         "Your account is closed. You cannot sign in any more.",
-        "It happens by <strong>17 March 2026</strong>. A facilitator may do it sooner.",
+        f"It happens by <strong>{day(dt.date(2026, 3, 17))}</strong>. "
+        "A facilitator may do it sooner.",
         "Until it happens, you can change your mind.",
         "If we must keep anything by law, we will tell you what it is and why",
         "You do not need to say why.",
@@ -259,9 +262,9 @@ def test_erase_asks_for_it(fresh_client, sam):
         ErasureRequest.Status.REQUESTED,
     )
     assert abs(erasure.stands_at - (now + services.ERASURE_STANDS_AFTER)) < dt.timedelta(minutes=1)
-    day = timezone.localtime(erasure.stands_at).strftime("%-d %B %Y")
+    when = day(erasure.stands_at)
     assert last_message(response) == (
-        f"We have your request. Your information will be erased by {day}. "
+        f"We have your request. Your information will be erased by {when}. "
         "You can change your mind until then."
     )
     assert AuditEvent.objects.filter(action="erasure.request", subject_user=sam).count() == 1
@@ -280,8 +283,8 @@ def test_asking_twice_keeps_one_request(fresh_client, sam):
 def test_erase_page_when_she_has_asked(fresh_client, sam):
     erasure = services.erasure_request(member=sam, acting_user=sam)
     page = html(fresh_client.get(reverse("consent:my_data_erase")))
-    day = timezone.localtime(erasure.stands_at).strftime("%-d %B %Y")
-    assert f"You have already asked. It will happen by {day}." in page
+    when = day(erasure.stands_at)
+    assert f"You have already asked. It will happen by {when}." in page
     assert 'name="confirm"' not in page
 
 

@@ -4,6 +4,7 @@ with who sees it; and what each audience sees about her, through the one policy.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -14,6 +15,7 @@ from django.urls import reverse
 from consent import policy, services
 from consent.models import Answer, ConsentEvent, ConsentText, Contribution, Visibility
 from coproduction.audit.models import AuditEvent
+from coproduction.core.dates import day
 from groups.models import Membership
 from tests.factories import CoproGroupFactory, MembershipFactory
 
@@ -31,9 +33,9 @@ def last_message(response) -> str:
 
 
 def section(page: str, slug: str) -> str:
-    """The part of the choices page about one purpose."""
+    """The row of the summary about one purpose."""
     start = page.index(f'id="purpose-{slug}"')
-    end = page.find("</section>", start)
+    end = page.find("</div>", start)
     return page[start:end]
 
 
@@ -87,37 +89,61 @@ def test_home_offers_the_consent_pages_one_tap_away(member_client):
     page = html(member_client.get(reverse("member_home")))
     for label, name in [
         ("Your choices", "consent:my_choices"),
-        ("Things you said", "consent:my_contributions"),
         ("Who sees what", "consent:my_who_sees_what"),
-        ("Your information", "consent:my_data"),
+        ("More", "consent:my_more"),
     ]:
         assert f'href="{reverse(name)}">{label}</a>' in page
+    more = html(member_client.get(reverse("consent:my_more")))
+    for label, name in [
+        ("Things you said", "consent:my_contributions"),
+        ("Who looked at my details", "consent:my_who_looked"),
+        ("Your information", "consent:my_data"),
+    ]:
+        assert f'href="{reverse(name)}">{label}</a>' in more
 
 
 # --- her choices: the page ---------------------------------------------------------------
 
 
-def test_every_active_purpose_is_on_one_page(member_client, purposes):
+def question(member_client, slug: str) -> str:
+    return html(member_client.get(set_url(slug)))
+
+
+def test_the_summary_lists_every_active_purpose_with_a_change_link(member_client, purposes):
     page = html(member_client.get(reverse("consent:my_choices")))
     for purpose in purposes.values():
         text = purpose.texts.get(version=1)
         part = section(page, purpose.slug)
-        assert f'<h2 class="h4 pt-4" id="question-{purpose.slug}">{text.question}</h2>' in part
-        assert "<summary>What this means</summary>" in part
-        assert text.explanation in part
-        assert f'action="{set_url(purpose.slug)}"' in part
+        assert f"<dt>{text.question}</dt>" in part
+        assert f'href="{set_url(purpose.slug)}"' in part
+    assert page.count('class="answer-row"') == len(purposes)
+    # One thing per screen: no answer buttons and no explanations on the summary.
+    assert "<button" not in page.split("<main", 1)[1].split("</main>")[0]
+    assert purposes["photos"].texts.get().explanation not in page
+
+
+def test_each_question_has_its_own_screen(member_client, purposes):
+    for purpose in purposes.values():
+        text = purpose.texts.get(version=1)
+        page = question(member_client, purpose.slug)
+        assert f'<h1 class="h2" id="question">{text.question}</h1>' in page
+        assert text.explanation in page
+        assert f'action="{set_url(purpose.slug)}"' in page
         for value, label in Answer.choices:
-            assert re.search(rf'name="answer" value="{value}"[^>]*>{label}</button>', part)
-    assert page.count("<section") == len(purposes)
+            assert re.search(rf'name="answer" value="{value}"[^>]*>{label}</button>', page)
+        assert page.count('name="answer"') == len(Answer.choices)
+        assert f'href="{reverse("consent:my_choices")}"' in page
 
 
 def test_defaults_are_no_with_nothing_pressed(member_client, purposes):
     page = html(member_client.get(reverse("consent:my_choices")))
-    assert page.count("Not answered yet: we treat this as No.") == len(purposes)
-    assert 'aria-pressed="true"' not in page
-    assert page.count('aria-pressed="false"') == 3 * len(purposes)
-    assert "✓" not in page
-    assert " checked" not in page  # nothing pre-ticked
+    assert page.count("Not answered yet, so No") == len(purposes)
+    one = question(member_client, "photos")
+    assert "Not answered yet, so we take it as No." in one
+    assert 'aria-pressed="true"' not in one
+    assert one.count('aria-pressed="false"') == 3
+    assert "✓" not in one
+    assert " checked" not in one  # nothing pre-ticked
 
 
 def test_an_inactive_purpose_is_not_asked(member_client, purposes):
@@ -126,6 +152,7 @@ def test_an_inactive_purpose_is_not_asked(member_client, purposes):
     page = html(member_client.get(reverse("consent:my_choices")))
     assert 'id="purpose-photos"' not in page
     assert 'id="purpose-recordings"' in page
+    assert member_client.get(set_url("photos")).status_code == 404
 
 
 def test_her_answer_shows_pressed_and_is_perceivable_without_colour(member_client, sam, purposes):
@@ -133,21 +160,23 @@ def test_her_answer_shows_pressed_and_is_perceivable_without_colour(member_clien
         record(sam, purposes, "anonymous_quotes", Answer.YES)
     page = html(member_client.get(reverse("consent:my_choices")))
     part = section(page, "anonymous_quotes")
-    assert "Your answer now: <strong>Yes</strong>" in part
-    assert "since 3 March 2026" in part
+    assert "<strong>Yes</strong>" in part
     assert "Not answered yet" not in part
+    assert page.count("Not answered yet, so No") == len(purposes) - 1
+    one = question(member_client, "anonymous_quotes")
+    assert "Your answer now: <strong>Yes</strong>" in one
+    assert f"since {day(dt.date(2026, 3, 3))}" in one
     assert re.search(
-        r'value="yes"[^>]*aria-pressed="true"><span aria-hidden="true">✓ </span>Yes<', part
+        r'value="yes"[^>]*aria-pressed="true"><span aria-hidden="true">✓ </span>Yes<', one
     )
-    assert re.search(r'value="no"[^>]*aria-pressed="false">No<', part)
-    assert page.count('aria-pressed="true"') == 1
-    assert page.count("Not answered yet: we treat this as No.") == len(purposes) - 1
+    assert re.search(r'value="no"[^>]*aria-pressed="false">No<', one)
+    assert one.count('aria-pressed="true"') == 1
 
 
 def test_the_page_says_where_contact_is_set(member_client):
     page = html(member_client.get(reverse("consent:my_choices")))
     assert (
-        f'How we may contact you is set on <a href="{reverse("groups:my_contact")}">'
+        f'How we may get in touch is on <a href="{reverse("groups:my_contact")}">'
         "How you may contact me</a>." in page
     )
 
@@ -170,8 +199,8 @@ def test_an_answer_a_facilitator_recorded_shows_as_hers(
         how_she_told_us="At the session",
     )
     part = section(html(member_client.get(reverse("consent:my_choices"))), "photos")
-    assert "Your answer now: <strong>No</strong>" in part
-    assert re.search(r'value="no"[^>]*aria-pressed="true"', part)
+    assert "<strong>No</strong>" in part
+    assert re.search(r'value="no"[^>]*aria-pressed="true"', question(member_client, "photos"))
 
 
 # --- her choices: one tap ---------------------------------------------------------------
@@ -226,7 +255,7 @@ def test_saying_no_to_a_default_is_recorded(member_client, sam, purposes):
     member_client.post(set_url("photos"), {"answer": "no"})
     assert [e.answer for e in ledger(sam)] == ["no"]
     part = section(html(member_client.get(reverse("consent:my_choices"))), "photos")
-    assert "Your answer now: <strong>No</strong>" in part
+    assert "<strong>No</strong>" in part
 
 
 def test_each_answer_is_kept_in_order(member_client, sam, purposes):
@@ -240,7 +269,7 @@ def test_each_answer_is_kept_in_order(member_client, sam, purposes):
 def test_a_wrong_answer_changes_nothing_and_says_so(member_client, sam, purposes, data):
     response = member_client.post(set_url("photos"), data)
     assert response.status_code == 302
-    assert response["Location"] == reverse("consent:my_choices") + "#purpose-photos"
+    assert response["Location"] == set_url("photos")
     assert (
         last_message(response) == "Nothing was changed. Please choose Yes, No or Ask me each time."
     )
@@ -249,10 +278,16 @@ def test_a_wrong_answer_changes_nothing_and_says_so(member_client, sam, purposes
 
 def test_an_unknown_or_inactive_purpose_is_404(member_client, sam, purposes):
     assert member_client.post(set_url("no-such"), {"answer": "yes"}).status_code == 404
+    assert member_client.get(set_url("no-such")).status_code == 404
     purposes["photos"].is_active = False
     purposes["photos"].save()
     assert member_client.post(set_url("photos"), {"answer": "yes"}).status_code == 404
     assert ledger(sam) == []
+
+
+def test_a_question_refuses_other_methods(member_client, purposes):
+    assert member_client.put(set_url("photos")).status_code == 405
+    assert member_client.post(reverse("consent:my_choices")).status_code == 405
 
 
 def test_a_service_refusal_is_a_message_not_an_error_page(member_client, sam, monkeypatch):
@@ -264,19 +299,20 @@ def test_a_service_refusal_is_a_message_not_an_error_page(member_client, sam, mo
     monkeypatch.setattr(services, "consent_record", refuse)
     response = member_client.post(set_url("photos"), {"answer": "yes"})
     assert response.status_code == 302
+    assert response["Location"] == set_url("photos")
     assert last_message(response) == "Not now."
 
 
-def test_the_change_shows_on_the_page_she_comes_back_to(member_client, sam, purposes):
+def test_the_change_shows_on_the_summary_she_comes_back_to(member_client, sam, purposes):
     response = member_client.post(set_url("anonymous_quotes"), {"answer": "yes"}, follow=True)
-    part = section(html(response), "anonymous_quotes")
-    assert re.search(r'value="yes"[^>]*aria-pressed="true"', part)
+    assert "<strong>Yes</strong>" in section(html(response), "anonymous_quotes")
     response = member_client.post(set_url("anonymous_quotes"), {"answer": "no"}, follow=True)
     page = html(response)
     assert f"Saved: you said No to ‘{ANON_QUOTES}’." in page
-    part = section(page, "anonymous_quotes")
-    assert re.search(r'value="no"[^>]*aria-pressed="true"', part)
-    assert re.search(r'value="yes"[^>]*aria-pressed="false"', part)
+    assert "<strong>No</strong>" in section(page, "anonymous_quotes")
+    one = question(member_client, "anonymous_quotes")
+    assert re.search(r'value="no"[^>]*aria-pressed="true"', one)
+    assert re.search(r'value="yes"[^>]*aria-pressed="false"', one)
 
 
 # --- new wording --------------------------------------------------------------------------
@@ -302,16 +338,16 @@ def test_new_wording_asks_her_to_check_her_answer(
 ):
     record(sam, purposes, "anonymous_quotes", Answer.YES)
     new_wording = publish_new_wording()
-    new_wording_text = new_wording.question
     page = html(member_client.get(reverse("consent:my_choices")))
     part = section(page, "anonymous_quotes")
-    assert new_wording_text in part
+    assert new_wording.question in part
     assert ANON_QUOTES not in part
-    assert new_wording.explanation in part
-    assert "The wording changed. Please check your answer." in part
-    assert '<input type="hidden" name="answer" value="yes">' in part
-    assert "Keep my answer" in part
-    assert page.count("The wording changed.") == 1
+    assert "The words changed. Please look again." in part
+    assert page.count("The words changed.") == 1
+    one = question(member_client, "anonymous_quotes")
+    assert new_wording.explanation in one
+    assert "The words of this question changed." in one
+    assert re.search(r'value="yes"[^>]*aria-pressed="true"', one)
 
 
 def test_keep_my_answer_appends_an_event_for_the_new_wording(
@@ -325,9 +361,7 @@ def test_keep_my_answer_appends_an_event_for_the_new_wording(
         ("yes", first.text_id),
         ("yes", new_wording.pk),
     ]
-    part = section(html(response), "anonymous_quotes")
-    assert "The wording changed." not in part
-    assert re.search(r'value="yes"[^>]*aria-pressed="true"', part)
+    assert "The words changed." not in section(html(response), "anonymous_quotes")
     # Once more changes nothing: the same answer to the same wording.
     member_client.post(set_url("anonymous_quotes"), {"answer": "yes"})
     assert len(ledger(sam)) == 2
@@ -347,10 +381,9 @@ def test_new_wording_asks_nothing_of_someone_who_never_answered(
     member_client, purposes, publish_new_wording
 ):
     new_wording = publish_new_wording()
-    page = html(member_client.get(reverse("consent:my_choices")))
-    part = section(page, "anonymous_quotes")
-    assert "The wording changed" not in part
-    assert "Not answered yet: we treat this as No." in part
+    part = section(html(member_client.get(reverse("consent:my_choices"))), "anonymous_quotes")
+    assert "The words changed" not in part
+    assert "Not answered yet, so No" in part
     assert new_wording.question in part
 
 
@@ -378,15 +411,18 @@ def test_history_in_plain_words_newest_first(member_client, sam, helen, helen_fa
     assert response.status_code == 200
     lines = [line["text"] for line in response.context["lines"]]
     assert lines == [
-        f"On 1 June 2026 Helen Ward recorded that you said no to ‘{NAMED_CREDIT}’ (in person).",
-        "On 10 May 2026 you asked us to ask you each time about "
+        f"On {day(dt.date(2026, 6, 1))} Helen Ward recorded that you said no to "
+        f"‘{NAMED_CREDIT}’ (in person).",
+        f"On {day(dt.date(2026, 5, 10))} you asked us to ask you each time about "
         "‘May we take photos with you in them?’.",
-        f"On 9 May 2026 you said no to ‘{ANON_QUOTES}’.",
-        f"On 3 March 2026 you said yes to ‘{ANON_QUOTES}’.",
+        f"On {day(dt.date(2026, 5, 9))} you said no to ‘{ANON_QUOTES}’.",
+        f"On {day(dt.date(2026, 3, 3))} you said yes to ‘{ANON_QUOTES}’.",
     ]
     page = html(response)
     assert "They wrote: “She told me after the session.”" in page
-    assert page.index("On 1 June 2026") < page.index("On 3 March 2026")
+    assert page.index(f"On {day(dt.date(2026, 6, 1))}") < page.index(
+        f"On {day(dt.date(2026, 3, 3))}"
+    )
 
 
 def test_history_when_who_recorded_it_has_gone(member_client, sam, helen, helen_fac, purposes):
@@ -673,7 +709,7 @@ def test_each_says_what_it_means_now(
     assert f"In reports: {reports}" in part
     if "you have not said yes" in reports:
         slug = "named_credit" if "thanked" in reports else "anonymous_quotes"
-        assert f'href="{reverse("consent:my_choices")}#purpose-{slug}">Change this answer' in part
+        assert f'href="{set_url(slug)}">Change this answer' in part
     else:
         assert "Change this answer" not in part
 

@@ -27,13 +27,23 @@ CHOICES_QUERIES = 6
 HISTORY_QUERIES = 5
 # Who sees what: the session, her user, her profile, the purposes' slugs, her latest
 # event per purpose, her contributions, her plan and its readers, the staff around her
-# and their roles, and the nav.
-WHO_SEES_WHAT_QUERIES = 11
+# and their roles, the nav, and her member page's card as staff see it (her memberships,
+# her safe-contact profile, her support contacts, the agreements and her answers).
+WHO_SEES_WHAT_QUERIES = 16
 # The things she said: the session, her user, the nav, the purposes' slugs, her latest
 # event per purpose, and her contributions with their groups.
 CONTRIBUTIONS_QUERIES = 6
 # Her data: the session, her user, her downloads, a pending erasure, and the nav.
 MY_DATA_QUERIES = 5
+# Who looked: the session, her user, the nav, the count for the pages, and one page of
+# looks with who looked.
+WHO_LOOKED_QUERIES = 5
+# More: the session, her user, and her memberships (shared with the nav).
+MORE_QUERIES = 3
+
+# One question: the same as the summary (the purpose itself is one of the purposes, but
+# is looked up first so that an unknown one is a 404 before any of her data is read).
+QUESTION_QUERIES = CHOICES_QUERIES + 1
 
 PAGES = [
     ("consent:my_choices", CHOICES_QUERIES),
@@ -41,6 +51,8 @@ PAGES = [
     ("consent:my_who_sees_what", WHO_SEES_WHAT_QUERIES),
     ("consent:my_contributions", CONTRIBUTIONS_QUERIES),
     ("consent:my_data", MY_DATA_QUERIES),
+    ("consent:my_who_looked", WHO_LOOKED_QUERIES),
+    ("consent:my_more", MORE_QUERIES),
 ]
 
 
@@ -127,6 +139,19 @@ def test_ten_or_ten_thousand_events_cost_the_same(
         assert small_page.count("used with your name") == large_page.count("used with your name")
 
 
+def test_one_question_costs_the_same_with_ten_or_ten_thousand_events(client, sams_world, purposes):
+    sam = sams_world
+    give_history(sam, purposes, 10)
+    client.force_login(sam)
+    url = reverse("consent:my_choice_set", args=["photos"])
+    small, small_page = count(client, url)
+    assert small <= QUESTION_QUERIES, small
+    give_history(sam, purposes, 9_990)
+    large, large_page = count(client, url)
+    assert large == small, (small, large)
+    assert small_page.count('aria-pressed="true"') == large_page.count('aria-pressed="true"') == 1
+
+
 def test_another_members_long_history_costs_her_nothing(
     client, sams_world, maria, maria_membership, purposes
 ):
@@ -147,7 +172,9 @@ def test_the_choices_page_answers_from_the_latest_event(client, sams_world, purp
     client.force_login(sam)
     page = client.get(reverse("consent:my_choices")).content.decode()
     photos = page[page.index('id="purpose-photos"') :]
-    photos = photos[: photos.index("</section>")]
-    assert "Your answer now: <strong>No</strong>" in photos
+    photos = photos[: photos.index("</div>")]
+    assert "<strong>No</strong>" in photos
     quotes = page[page.index('id="purpose-anonymous_quotes"') :]
-    assert "Your answer now: <strong>Yes</strong>" in quotes[: quotes.index("</section>")]
+    assert "<strong>Yes</strong>" in quotes[: quotes.index("</div>")]
+    one = client.get(reverse("consent:my_choice_set", args=["photos"])).content.decode()
+    assert "Your answer now: <strong>No</strong>" in one

@@ -5,6 +5,7 @@ the form (never an error page)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coproduction.audit.models import AuditEvent
+from coproduction.core.dates import day
 from groups import services
 from groups.models import (
     AgreementComment,
@@ -69,19 +71,53 @@ def test_home_falls_back_to_her_first_name(member_client):
     assert "Hello, Sam" in html(member_client.get(reverse("member_home")))
 
 
-def test_home_offers_everything_one_tap_away(member_client, tuesday_group):
+def home_choices(page: str) -> list[str]:
+    """The plain choices under "What would you like to do?", as (label, href)."""
+    part = page[page.index("What would you like to do?") : page.index("</main>")]
+    return re.findall(
+        r'<a class="btn btn-outline-primary btn-lg text-start" href="([^"]+)">([^<]+)</a>', part
+    )
+
+
+def test_home_offers_at_most_six_plain_choices(member_client, tuesday_group):
     page = html(member_client.get(reverse("member_home")))
-    for label, url in [
-        ("My details", reverse("groups:my_details")),
-        ("How you may contact me", reverse("groups:my_contact")),
-        ("People who can support me", reverse("groups:my_support_contacts")),
-        ("My support plan", reverse("groups:my_support_plan")),
-        ("Our agreement", reverse("groups:my_agreement", args=[tuesday_group.pk])),
-        ("Take a break", reverse("groups:my_step_back", args=[tuesday_group.pk])),
-    ]:
-        assert label in page
-        assert f'href="{url}"' in page
+    assert home_choices(page) == [
+        (reverse("consent:my_choices"), "Your choices"),
+        (reverse("consent:my_who_sees_what"), "Who sees what"),
+        (reverse("groups:my_contact"), "How you may contact me"),
+        (reverse("groups:my_support_plan"), "My plan"),
+        (reverse("groups:my_step_back", args=[tuesday_group.pk]), "Take a break"),
+        (reverse("consent:my_more"), "More"),
+    ]
     assert "Nothing needs you today." in page
+    main = page[page.index("<main") : page.index("</main>")]
+    assert main.count("<a ") + main.count("<button") <= 6
+
+
+def test_more_holds_everything_else(member_client, tuesday_group):
+    response = member_client.get(reverse("consent:my_more"))
+    assert response.status_code == 200
+    page = html(response)
+    for url in [
+        reverse("groups:my_details"),
+        reverse("groups:my_support_contacts"),
+        reverse("consent:my_contributions"),
+        reverse("consent:my_who_looked"),
+        reverse("consent:my_data"),
+        reverse("groups:my_agreement", args=[tuesday_group.pk]),
+        reverse("groups:my_step_back", args=[tuesday_group.pk]),
+        reverse("groups:my_leave", args=[tuesday_group.pk]),
+    ]:
+        assert f'href="{url}"' in page
+
+
+def test_with_two_groups_the_break_is_under_more(member_client, sam, tuesday_group):
+    other = CoproGroupFactory(member_facing_name="Wednesday group")
+    MembershipFactory(user=sam, group=other)
+    labels = [label for _, label in home_choices(html(member_client.get(reverse("member_home"))))]
+    assert labels == ["Your choices", "Who sees what", "How you may contact me", "My plan", "More"]
+    page = html(member_client.get(reverse("consent:my_more")))
+    assert "Tuesday group" in page and "Wednesday group" in page
 
 
 def test_home_offers_come_back_when_she_is_on_a_break(member_client, sam_membership, sam):
@@ -92,11 +128,38 @@ def test_home_offers_come_back_when_she_is_on_a_break(member_client, sam_members
     assert "Take a break" not in page
 
 
+def test_home_says_when_her_break_ends_soon(client, sam_membership, sam):
+    with time_machine.travel("2026-11-20 10:00", tick=False):
+        services.membership_step_back(
+            membership=sam_membership, acting_user=sam, until=dt.date(2026, 12, 30)
+        )
+        client.force_login(sam)
+        assert "ends on" not in html(client.get(reverse("member_home")))
+    with time_machine.travel("2026-12-24 10:00", tick=False):
+        client.force_login(sam)
+        page = html(client.get(reverse("member_home")))
+    assert "Your break ends on 30 December. You come back by yourself." in page
+    assert page.index("For you today") < page.index("What would you like to do?")
+
+
 def test_home_says_first_when_an_agreement_awaits_her(member_client, published):
     page = html(member_client.get(reverse("member_home")))
     notice = page.index("There is a new group agreement")
-    assert notice < page.index("My details")
+    assert notice < page.index("What would you like to do?")
     assert "Nothing needs you today." not in page
+
+
+def test_home_says_when_the_words_of_a_question_changed(member_client, sam):
+    from consent import services as consent_services
+    from consent.models import ConsentPurpose, ConsentText
+
+    purpose = ConsentPurpose.objects.get(slug="photos")
+    consent_services.consent_record(member=sam, purpose=purpose, answer="no", acting_user=sam)
+    assert "changed the words" not in html(member_client.get(reverse("member_home")))
+    ConsentText.objects.create(purpose=purpose, version=2, question="Photos?", explanation="New.")
+    page = html(member_client.get(reverse("member_home")))
+    assert "We changed the words of a question you answered." in page
+    assert f'href="{reverse("consent:my_choice_set", args=["photos"])}"' in page
 
 
 def test_no_agreement_notice_once_she_answered(member_client, sam, published):
@@ -285,7 +348,7 @@ def test_contact_page_says_when_it_was_checked(member_client, sam):
     with time_machine.travel("2026-11-25 10:00", tick=False):
         services.safe_contact_update(member=sam, acting_user=sam, channels=[Channel.EMAIL])
         page = html(member_client.get(reverse("groups:my_contact")))
-    assert "Checked on 25 November 2026. We will ask again by 23 February 2027." in page
+    assert "Checked on 25 November. We will ask again by 23 February 2027." in page
     assert "We contact you only by: Email." in page
 
 
@@ -517,7 +580,7 @@ def test_who_looked_at_her_plan(member_client, sam, dee, helen_fac, helen):
         services.support_plan_read(plan=plan, viewer=dee)
     services.support_plan_read(plan=plan, viewer=sam)  # her own reads are not listed
     page = html(member_client.get(reverse("groups:my_support_plan_views")))
-    assert "Dee Okafor looked at your plan on 3 March 2026 at 14:05" in page
+    assert f"Dee Okafor looked at your plan on {day(dt.date(2026, 3, 3))} at 14:05" in page
     assert page.count("looked at your plan") == 1
 
 
@@ -631,7 +694,7 @@ def test_she_leaves_keeping_or_erasing(member_client, sam_membership, choice, sa
     sam_membership.refresh_from_db()
     assert sam_membership.status == Membership.Status.LEFT
     assert sam_membership.leave_choice == choice
-    assert not response.context["memberships"]
+    assert not response.context["member_memberships"]
 
 
 # --- our agreement -------------------------------------------------------------------
@@ -757,3 +820,36 @@ def test_a_comment_on_the_current_version_is_allowed(member_client, tuesday_grou
 def test_nav_marks_the_agreement_page_current(member_client, tuesday_group):
     url = reverse("groups:my_agreement", args=[tuesday_group.pk])
     assert f'href="{url}" aria-current="page"' in html(member_client.get(url))
+
+
+@pytest.mark.parametrize("until", ["2027-11-21", "2030-01-01"])
+def test_a_break_cannot_run_past_a_year(member_client, sam_membership, until):
+    url = reverse("groups:my_step_back", args=[sam_membership.group_id])
+    with time_machine.travel("2026-11-20 10:00", tick=False):
+        response = member_client.post(url, {"until": until})
+    assert response.status_code == 200
+    assert response.context["form"].errors["until"] == ["Pick a date within a year from today."]
+    sam_membership.refresh_from_db()
+    assert sam_membership.is_active
+
+
+def test_a_break_may_run_to_a_year_from_today(member_client, sam_membership):
+    url = reverse("groups:my_step_back", args=[sam_membership.group_id])
+    with time_machine.travel("2026-11-20 10:00", tick=False):
+        page = html(member_client.get(url))
+        response = member_client.post(url, {"until": "2027-11-20"}, follow=True)
+    assert 'max="2027-11-20"' in page and 'min="2026-11-21"' in page
+    # Not this year, so the message says which year.
+    assert any("You will be back on 20 November 2027." in m for m in text_of_messages(response))
+    sam_membership.refresh_from_db()
+    assert sam_membership.stepped_back_until == dt.date(2027, 11, 20)
+
+
+def test_the_home_page_says_the_year_of_a_break_ending_next_year(client, sam_membership, sam):
+    with time_machine.travel("2026-12-20 10:00", tick=False):
+        services.membership_step_back(
+            membership=sam_membership, acting_user=sam, until=dt.date(2027, 1, 4)
+        )
+        client.force_login(sam)
+        page = html(client.get(reverse("member_home")))
+    assert "4 January 2027" in page

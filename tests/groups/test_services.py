@@ -260,6 +260,20 @@ def test_step_back_until_a_date_must_be_in_the_future(sam_membership, sam):
     assert sam_membership.stepped_back_until == dt.date(2026, 12, 1)
 
 
+def test_a_break_runs_at_most_a_year_ahead(sam_membership, sam):
+    with time_machine.travel("2028-02-29 12:00", tick=False):
+        with pytest.raises(ValidationError, match="within a year from today"):
+            services.membership_step_back(
+                membership=sam_membership, acting_user=sam, until=dt.date(2029, 3, 1)
+            )
+        sam_membership.refresh_from_db()
+        assert sam_membership.is_active
+        services.membership_step_back(
+            membership=sam_membership, acting_user=sam, until=dt.date(2029, 2, 28)
+        )
+    assert sam_membership.stepped_back_until == dt.date(2029, 2, 28)
+
+
 def test_come_back_twice_is_one_return(sam_membership, sam):
     services.membership_step_back(membership=sam_membership, acting_user=sam)
     services.membership_come_back(membership=sam_membership, acting_user=sam)

@@ -132,7 +132,7 @@ def test_member_detail_costs_the_same_for_1_and_30_support_contacts(
     )
     with django_assert_max_num_queries(MEMBER_DETAIL_QUERIES):
         response = client.get(url)
-    assert len(response.context["contacts"]) == 30
+    assert len(response.context["card"].supports) == 30
     assert queries_for(client, url) == small
 
 

@@ -21,11 +21,20 @@ class ConsentPurpose(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
 
+    # Slugs that name what a page is about, spelled neutrally wherever they would show in
+    # her address bar or history (paths and #fragments).
+    NEUTRAL_SLUGS = {"checkins_seen_by_support_worker": "checkins_seen_by_worker"}
+
     class Meta:
         ordering = ["order", "slug"]
 
     def __str__(self) -> str:
         return self.slug
+
+    @property
+    def address_slug(self) -> str:
+        """The slug as it may appear in her address bar."""
+        return self.NEUTRAL_SLUGS.get(self.slug, self.slug)
 
 
 class ConsentText(models.Model):

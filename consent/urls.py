@@ -1,5 +1,6 @@
 from django.urls import path, register_converter
 
+from consent.models import ConsentPurpose
 from consent.views import member, staff
 
 app_name = "consent"
@@ -10,7 +11,7 @@ class PurposeConverter:
     spelled neutrally: her browser history must not say what the page was about."""
 
     regex = "[-a-zA-Z0-9_]+"
-    NEUTRAL = {"checkins_seen_by_support_worker": "checkins_seen_by_worker"}
+    NEUTRAL = ConsentPurpose.NEUTRAL_SLUGS
     SLUGS = {neutral: slug for slug, neutral in NEUTRAL.items()}
 
     def to_python(self, value: str) -> str:

@@ -227,7 +227,7 @@ def choice_set(request: HttpRequest, slug: str) -> HttpResponse:
             "consent/member/choice_question.html",
             {"row": row, "choice": row["choice"], "answers": Answer.choices},
         )
-    back = f"{reverse('consent:my_choices')}#purpose-{purpose.slug}"
+    back = f"{reverse('consent:my_choices')}#purpose-{purpose.address_slug}"
     form = AnswerForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Nothing was changed. Please choose Yes, No or Ask me each time.")

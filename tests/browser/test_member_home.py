@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from consent import policy
@@ -72,7 +73,7 @@ def test_each_question_fits_one_screen_and_she_changes_it_from_the_summary(
     check_page(page, "summary")
 
     for slug in purposes:
-        page.goto(f"{live_server.url}/my/choices/{slug}/")
+        page.goto(live_server.url + reverse("consent:my_choice_set", args=[slug]))
         height = page.evaluate(
             "() => document.querySelector('main').getBoundingClientRect().bottom"
         )

@@ -113,7 +113,7 @@ def test_the_summary_lists_every_active_purpose_with_a_change_link(member_client
     page = html(member_client.get(reverse("consent:my_choices")))
     for purpose in purposes.values():
         text = purpose.texts.get(version=1)
-        part = section(page, purpose.slug)
+        part = section(page, purpose.address_slug)
         assert f"<dt>{text.question}</dt>" in part
         assert f'href="{set_url(purpose.slug)}"' in part
     assert page.count('class="answer-row"') == len(purposes)
@@ -220,6 +220,17 @@ def test_yes_is_one_tap(member_client, sam, purposes):
     )
     assert event.text == purposes["anonymous_quotes"].texts.get()
     assert AuditEvent.objects.filter(action="consent.record", subject_user=sam).count() == 1
+
+
+def test_the_way_back_names_no_support_role(member_client, sam, purposes):
+    slug = "checkins_seen_by_support_worker"
+    response = member_client.post(set_url(slug), {"answer": "yes"})
+    assert (
+        response["Location"] == reverse("consent:my_choices") + "#purpose-checkins_seen_by_worker"
+    )
+    summary = member_client.get(reverse("consent:my_choices")).content.decode()
+    assert 'id="purpose-checkins_seen_by_worker"' in summary
+    assert "support" not in summary.split('id="purpose-', 1)[1].split('"', 1)[0]
 
 
 def test_no_is_one_tap_just_like_yes(member_client, sam, purposes):

@@ -60,7 +60,7 @@ from coproduction.accounts import services as accounts_services
 from coproduction.accounts.models import User
 from groups import services as groups_services
 from groups.models import AgreementComment, AgreementVersion, Membership, SupportContact
-from tests.conftest import need
+from tests.conftest import ensure_purposes, need
 
 DEMO_PASSWORD = "hearth-demo-2026"  # noqa: S105 - seed_demo's password for every account
 
@@ -366,6 +366,8 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         outer = transaction.atomic()
         outer.__enter__()
         try:
+            # A live-server test before this module may have flushed the purposes away.
+            ensure_purposes()
             call_command("seed_demo", stdout=io.StringIO())
             yield _world()
         finally:
@@ -453,7 +455,9 @@ PAGES: dict[str, Page] = {
     "accounts:new_password": Page(None, "password_token"),
     "consent:my_choices": Page(MEMBER, form=False),
     "consent:my_choice_history": Page(MEMBER, form=False),
-    "consent:my_choice_set": Page(MEMBER, "slug", "consent:my_choices"),
+    "consent:my_choice_set": Page(MEMBER, "slug"),
+    "consent:my_more": Page(MEMBER, form=False),
+    "consent:my_who_looked": Page(MEMBER, form=False),
     "consent:my_contributions": Page(MEMBER),
     "consent:my_contribution_visibility": Page(MEMBER, "contribution", "consent:my_contributions"),
     "consent:my_who_sees_what": Page(MEMBER, form=False),

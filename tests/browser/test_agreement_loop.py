@@ -22,6 +22,7 @@ AXE_OPTIONS = {
 
 
 def check_page(page, where: str) -> None:
+    page.wait_for_load_state("load")  # judge the page with its stylesheet applied
     results = Axe().run(page, options=AXE_OPTIONS)
     assert results.violations_count == 0, f"{where}:\n{results.generate_report()}"
     fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -31,6 +31,9 @@ PASSWORD_FOR_PRECIOUS = "kettle-garden-42-blue"
 
 def check_page(page, where: str) -> None:
     """axe finds no violations, and the page fits the phone's width."""
+    # After a tap the new page may still be fetching its stylesheet (seen under load):
+    # axe must judge the page as she sees it, so wait for the load event first.
+    page.wait_for_load_state("load")
     results = Axe().run(page, options=AXE_OPTIONS)
     assert results.violations_count == 0, f"{where}:\n{results.generate_report()}"
     fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

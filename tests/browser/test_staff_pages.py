@@ -43,6 +43,7 @@ SIZES = {"phone": PHONE, "desktop": DESKTOP}
 
 
 def assert_no_violations(page) -> None:
+    page.wait_for_load_state("load")  # judge the page with its stylesheet applied
     results = Axe().run(page, options=AXE_OPTIONS)
     assert results.violations_count == 0, results.generate_report()
 

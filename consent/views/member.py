@@ -26,6 +26,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from consent import policy, services
@@ -230,7 +231,9 @@ def choice_set(request: HttpRequest, slug: str) -> HttpResponse:
     back = f"{reverse('consent:my_choices')}#purpose-{purpose.address_slug}"
     form = AnswerForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Nothing was changed. Please choose Yes, No or Ask me each time.")
+        messages.error(
+            request, gettext("Nothing was changed. Please choose Yes, No or Ask me each time.")
+        )
         return redirect("consent:my_choice_set", slug=purpose.slug)
     answer = form.cleaned_data["answer"]
     try:
@@ -386,7 +389,7 @@ def contribution_visibility(request: HttpRequest, contribution_id: int) -> HttpR
     back = f"{reverse('consent:my_contributions')}#contribution-{contribution.pk}"
     form = VisibilityForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Nothing was changed. Please choose who may see it.")
+        messages.error(request, gettext("Nothing was changed. Please choose who may see it."))
         return redirect(back)
     try:
         services.contribution_set_visibility(
@@ -491,7 +494,7 @@ def data_download_request(request: HttpRequest) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "We are preparing it. Come back in a minute.")
+        messages.success(request, gettext("We are preparing it. Come back in a minute."))
     return redirect("consent:my_data")
 
 
@@ -564,7 +567,7 @@ def erase_withdraw(request: HttpRequest, request_id: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         if erasure.status == ErasureRequest.Status.WITHDRAWN:
-            messages.success(request, "You changed your mind. Nothing will be erased.")
+            messages.success(request, gettext("You changed your mind. Nothing will be erased."))
         else:
-            messages.error(request, "This request can no longer be called off.")
+            messages.error(request, gettext("This request can no longer be called off."))
     return redirect("consent:my_data")

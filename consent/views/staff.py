@@ -20,6 +20,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from consent import policy, services
@@ -215,7 +216,7 @@ def member_choices(request: HttpRequest, group_id: int, membership_id: int) -> H
     membership = get_member_for_staff(request.user, group, role, membership_id)
     can_manage = role == Membership.Role.FACILITATOR
     if request.method == "POST" and not can_manage:
-        raise PermissionDenied("Only a facilitator can record an answer for her.")
+        raise PermissionDenied(gettext("Only a facilitator can record an answer for her."))
     member = membership.user
     choices = policy.choices(member)
     form = None

@@ -70,9 +70,9 @@ class ChannelsField(forms.MultipleChoiceField):
 class JoinNameForm(forms.Form):
     # The page's heading asks the question; the label names the box.
     preferred_name = forms.CharField(
-        label="Your name",
+        label=gettext_lazy("Your name"),
         max_length=60,
-        help_text="Any name you like. It does not need to be your full or real name.",
+        help_text=gettext_lazy("Any name you like. It does not need to be your full or real name."),
     )
 
     def clean_preferred_name(self) -> str:
@@ -87,20 +87,26 @@ class JoinContactForm(forms.Form):
     call if a number was given, her support worker if she has one."""
 
     # Declared in full so that checks over every form field see it; narrowed per link.
-    channels = ChannelsField(label="Ways we may contact you", help_text=NO_CONTACT_HELP)
+    channels = ChannelsField(
+        label=gettext_lazy("Ways we may contact you"), help_text=NO_CONTACT_HELP
+    )
 
     def __init__(self, *args, channels, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["channels"] = ChannelsField(
-            channels=channels, label="Ways we may contact you", help_text=NO_CONTACT_HELP
+            channels=channels,
+            label=gettext_lazy("Ways we may contact you"),
+            help_text=NO_CONTACT_HELP,
         )
 
 
 class JoinAgreementForm(forms.Form):
     agrees = forms.BooleanField(
-        label="I agree with the group agreement",
+        label=gettext_lazy("I agree with the group agreement"),
         required=False,
-        help_text="You do not have to answer now. You can say later, or say what you would change.",
+        help_text=gettext_lazy(
+            "You do not have to answer now. You can say later, or say what you would change."
+        ),
     )
 
 
@@ -108,17 +114,17 @@ class JoinPasswordForm(forms.Form):
     """Only when the link came without an email: a password is then how she signs in."""
 
     password1 = forms.CharField(
-        label="Password",
+        label=gettext_lazy("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="You need it to sign in. Use at least 8 letters, numbers or signs, "
         "and not only numbers.",
     )
     password2 = forms.CharField(
-        label="Password again",
+        label=gettext_lazy("Password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="So we know it is typed right.",
+        help_text=gettext_lazy("So we know it is typed right."),
     )
 
     def __init__(self, *args, preferred_name: str = "", **kwargs) -> None:
@@ -144,25 +150,25 @@ class JoinPasswordForm(forms.Form):
 
 class ProfileForm(forms.Form):
     preferred_name = forms.CharField(
-        label="The name you want to be called",
+        label=gettext_lazy("The name you want to be called"),
         max_length=60,
-        help_text="So everyone uses the name you chose.",
+        help_text=gettext_lazy("So everyone uses the name you chose."),
     )
     pronouns = forms.CharField(
-        label="Your pronouns (optional)",
+        label=gettext_lazy("Your pronouns (optional)"),
         max_length=40,
         required=False,
         help_text=f"For example she/her. So we use the right words for you. {SKIP}",
     )
     access_needs = forms.MultipleChoiceField(
-        label="What helps you take part? (optional)",
+        label=gettext_lazy("What helps you take part? (optional)"),
         choices=Profile.AccessNeed.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=f"So sessions work for you. {SKIP}",
     )
     access_needs_other = forms.CharField(
-        label="Anything else that helps you take part (optional)",
+        label=gettext_lazy("Anything else that helps you take part (optional)"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -177,50 +183,54 @@ class ProfileForm(forms.Form):
 
 
 class SafeContactForm(forms.Form):
-    channels = ChannelsField(label="Ways we may contact you", help_text=NO_CONTACT_HELP)
+    channels = ChannelsField(
+        label=gettext_lazy("Ways we may contact you"), help_text=NO_CONTACT_HELP
+    )
     phone = forms.CharField(
-        label="Your phone number (optional)",
+        label=gettext_lazy("Your phone number (optional)"),
         max_length=30,
         required=False,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
         help_text=f"Only needed for texts or calls. {SKIP}",
     )
     safe_days = forms.TypedMultipleChoiceField(
-        label="Which days are safe?",
+        label=gettext_lazy("Which days are safe?"),
         choices=WEEKDAYS,
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="We only contact you on these days. Needed for email, texts and calls.",
+        help_text=gettext_lazy(
+            "We only contact you on these days. Needed for email, texts and calls."
+        ),
     )
     safe_from = forms.TimeField(
-        label="Safe from",
+        label=gettext_lazy("Safe from"),
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        help_text="The earliest time we may contact you.",
+        help_text=gettext_lazy("The earliest time we may contact you."),
     )
     safe_until = forms.TimeField(
-        label="Safe until",
+        label=gettext_lazy("Safe until"),
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        help_text="The latest time we may contact you.",
+        help_text=gettext_lazy("The latest time we may contact you."),
     )
     voicemail_ok = forms.BooleanField(
-        label="You may leave a voicemail",
+        label=gettext_lazy("You may leave a voicemail"),
         required=False,
-        help_text="If you leave this unticked, we never leave a voicemail.",
+        help_text=gettext_lazy("If you leave this unticked, we never leave a voicemail."),
     )
     sender_name = forms.CharField(
-        label="Name messages come from (optional)",
+        label=gettext_lazy("Name messages come from (optional)"),
         max_length=40,
         required=False,
         help_text=f"The name messages come from, e.g. Jo. So a message does not stand out. {SKIP}",
     )
     may_mention_group = forms.BooleanField(
-        label="Messages may say they are about the group",
+        label=gettext_lazy("Messages may say they are about the group"),
         required=False,
-        help_text="If you leave this unticked, messages will not mention the group.",
+        help_text=gettext_lazy("If you leave this unticked, messages will not mention the group."),
     )
     reply_word = forms.CharField(
-        label="How you would like to reply (optional)",
+        label=gettext_lazy("How you would like to reply (optional)"),
         max_length=80,
         required=False,
         help_text=f"For example: 1 OK, 2 not great, 3 please call. So a reply is quick. {SKIP}",
@@ -260,38 +270,38 @@ class SafeContactForm(forms.Form):
 
 class SupportContactForm(forms.Form):
     kind = forms.ChoiceField(
-        label="Who is it?",
+        label=gettext_lazy("Who is it?"),
         choices=SupportContact.Kind.choices,
         widget=forms.RadioSelect,
         initial=SupportContact.Kind.TRUSTED_PERSON,
     )
     name = forms.CharField(
-        label="Their name (optional)",
+        label=gettext_lazy("Their name (optional)"),
         max_length=80,
         required=False,
         help_text=f"So you and we know who this is. {SKIP}",
     )
     channel = forms.ChoiceField(
-        label="How to reach them (optional)",
+        label=gettext_lazy("How to reach them (optional)"),
         choices=[("", "Not needed")]
         + [(c, CHANNEL_LABELS[c]) for c in (Channel.EMAIL, Channel.SMS, Channel.CALL)],
         required=False,
         help_text=f"So we can reach them if you ask. {SKIP}",
     )
     contact_detail = forms.CharField(
-        label="Their email or phone number (optional)",
+        label=gettext_lazy("Their email or phone number (optional)"),
         max_length=120,
         required=False,
         help_text=f"Needed only if you chose how to reach them. {SKIP}",
     )
     contact_if_i_ask = forms.BooleanField(
-        label="Contact them if I ask",
+        label=gettext_lazy("Contact them if I ask"),
         required=False,
         initial=True,
-        help_text="We only get in touch with them when you ask us to.",
+        help_text=gettext_lazy("We only get in touch with them when you ask us to."),
     )
     contact_if_worried = forms.BooleanField(
-        label="Contact them if you are worried about me",
+        label=gettext_lazy("Contact them if you are worried about me"),
         required=False,
         initial=False,
         help_text="If you leave this unticked, we never contact them unless you ask. "
@@ -322,28 +332,28 @@ class SupportContactForm(forms.Form):
 
 class SupportPlanForm(forms.Form):
     what_helps = forms.CharField(
-        label="What helps me",
+        label=gettext_lazy("What helps me"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=f"So the people you choose know what helps you. {SKIP}",
     )
     signs_to_notice = forms.CharField(
-        label="Signs I'd like others to notice",
+        label=gettext_lazy("Signs I'd like others to notice"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=f"So they can notice when things are hard for you. {SKIP}",
     )
     please_do = forms.CharField(
-        label="Please do",
+        label=gettext_lazy("Please do"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=f"What you would like them to do. {SKIP}",
     )
     please_do_not = forms.CharField(
-        label="Please don't",
+        label=gettext_lazy("Please don't"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -358,11 +368,13 @@ class ReaderChoiceField(forms.ModelMultipleChoiceField):
 
 class SupportPlanSharingForm(forms.Form):
     readers = ReaderChoiceField(
-        label="Who can see my plan",
+        label=gettext_lazy("Who can see my plan"),
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Tick nobody and only you can see it. You can change this at any time.",
+        help_text=gettext_lazy(
+            "Tick nobody and only you can see it. You can change this at any time."
+        ),
     )
 
     def __init__(self, *args, staff, **kwargs) -> None:
@@ -375,15 +387,17 @@ class SupportPlanSharingForm(forms.Form):
 
 class StepBackForm(forms.Form):
     until = forms.DateField(
-        label="Back on (optional)",
+        label=gettext_lazy("Back on (optional)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=f"If you pick a date, you come back that day by yourself. {SKIP}",
     )
     keep_session_changes = forms.BooleanField(
-        label="Still tell me if a session changes",
+        label=gettext_lazy("Still tell me if a session changes"),
         required=False,
-        help_text="If you leave this unticked, we send you nothing while you take a break.",
+        help_text=gettext_lazy(
+            "If you leave this unticked, we send you nothing while you take a break."
+        ),
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -406,15 +420,15 @@ class StepBackForm(forms.Form):
 
 class LeaveForm(forms.Form):
     choice = forms.ChoiceField(
-        label="What should happen to your information?",
+        label=gettext_lazy("What should happen to your information?"),
         choices=Membership.LeaveChoice.choices,
         widget=forms.RadioSelect,
         initial=Membership.LeaveChoice.KEEP,
-        help_text="If you keep it, you can come back later and it is all still here.",
+        help_text=gettext_lazy("If you keep it, you can come back later and it is all still here."),
     )
     confirm = forms.BooleanField(
-        label="Yes, I want to leave the group",
-        help_text="Tick this to leave.",
+        label=gettext_lazy("Yes, I want to leave the group"),
+        help_text=gettext_lazy("Tick this to leave."),
     )
 
 
@@ -422,30 +436,30 @@ class AgreementResponseForm(forms.Form):
     AGREE, DISAGREE = "agree", "disagree"
 
     answer = forms.ChoiceField(
-        label="What do you think?",
+        label=gettext_lazy("What do you think?"),
         choices=[(AGREE, "I agree"), (DISAGREE, "I do not agree with all of it")],
         widget=forms.RadioSelect,
     )
     disagreement = forms.CharField(
-        label="What would you change?",
+        label=gettext_lazy("What would you change?"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Only if you do not agree. So the group can talk about it.",
+        help_text=gettext_lazy("Only if you do not agree. So the group can talk about it."),
     )
 
 
 class AgreementCommentForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     kind = forms.ChoiceField(
-        label="What is it?",
+        label=gettext_lazy("What is it?"),
         choices=AgreementComment.Kind.choices,
         widget=forms.RadioSelect,
         initial=AgreementComment.Kind.COMMENT,
     )
     text = forms.CharField(
-        label="Your words",
+        label=gettext_lazy("Your words"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The group will read it when they next talk about the agreement.",
+        help_text=gettext_lazy("The group will read it when they next talk about the agreement."),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from groups.forms.fields import clean_phone
 from groups.models import AgreementComment, AgreementVersion, CoproGroup, Membership, Training
@@ -20,22 +21,22 @@ class InviteForm(forms.Form):
     except that someone with no contact details needs a support worker to pass it on."""
 
     email = forms.EmailField(
-        label="Her email address (optional)",
+        label=gettext_lazy("Her email address (optional)"),
         required=False,
-        help_text="Only if she has said email is a safe way to reach her.",
+        help_text=gettext_lazy("Only if she has said email is a safe way to reach her."),
     )
     phone = forms.CharField(
-        label="Her phone number (optional)",
+        label=gettext_lazy("Her phone number (optional)"),
         required=False,
         max_length=30,
-        help_text="Only if she has said texts or calls to this number are safe.",
+        help_text=gettext_lazy("Only if she has said texts or calls to this number are safe."),
     )
     no_contact_details = forms.BooleanField(
-        label="No contact details: she will be reached through her support worker",
+        label=gettext_lazy("No contact details: she will be reached through her support worker"),
         required=False,
     )
     support_worker = SupportWorkerChoiceField(
-        label="Her support worker",
+        label=gettext_lazy("Her support worker"),
         queryset=get_user_model().objects.none(),
         required=False,
         empty_label="No support worker",
@@ -96,15 +97,17 @@ class DateInput(forms.DateInput):
 class TrainingForm(forms.Form):
     """One completed course."""
 
-    kind = forms.ChoiceField(label="Training", choices=Training.Kind.choices)
-    completed_on = forms.DateField(label="Date completed", widget=DateInput())
+    kind = forms.ChoiceField(label=gettext_lazy("Training"), choices=Training.Kind.choices)
+    completed_on = forms.DateField(label=gettext_lazy("Date completed"), widget=DateInput())
     expires_on = forms.DateField(
-        label="Expiry date (optional)",
+        label=gettext_lazy("Expiry date (optional)"),
         required=False,
         widget=DateInput(),
-        help_text="Leave empty if it does not expire.",
+        help_text=gettext_lazy("Leave empty if it does not expire."),
     )
-    provider = forms.CharField(label="Who provided it (optional)", required=False, max_length=120)
+    provider = forms.CharField(
+        label=gettext_lazy("Who provided it (optional)"), required=False, max_length=120
+    )
 
     def clean_completed_on(self):
         completed_on = self.cleaned_data["completed_on"]
@@ -125,10 +128,10 @@ class AgreementDraftForm(forms.Form):
     """The text of a draft of the group agreement."""
 
     text = forms.CharField(
-        label="Agreement text",
+        label=gettext_lazy("Agreement text"),
         widget=forms.Textarea(attrs={"rows": 14}),
         max_length=20000,
-        help_text="Write it with the members, in plain words.",
+        help_text=gettext_lazy("Write it with the members, in plain words."),
         error_messages={"required": "Write the agreement text first."},
     )
 
@@ -148,7 +151,7 @@ class ProposalAnswerForm(forms.Form):
     """The group's answer to a member's proposed change, as she will read it."""
 
     answer = forms.ChoiceField(
-        label="The group's answer",
+        label=gettext_lazy("The group's answer"),
         choices=[
             (AgreementComment.Answer.TAKEN, "Yes: it is taken into a version"),
             (AgreementComment.Answer.NOT_NOW, "Not this time"),
@@ -157,18 +160,20 @@ class ProposalAnswerForm(forms.Form):
         error_messages={"required": "Choose an answer."},
     )
     taken_into = VersionChoiceField(
-        label="The version it is taken into",
+        label=gettext_lazy("The version it is taken into"),
         queryset=AgreementVersion.objects.none(),
         required=False,
         empty_label="Choose a version",
-        help_text="Only if the answer is yes.",
+        help_text=gettext_lazy("Only if the answer is yes."),
     )
     reason = forms.CharField(
-        label="Why, in plain words",
+        label=gettext_lazy("Why, in plain words"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
         required=False,
-        help_text="Needed if the answer is not this time. She reads this on her agreement page.",
+        help_text=gettext_lazy(
+            "Needed if the answer is not this time. She reads this on her agreement page."
+        ),
     )
 
     def __init__(self, *args, comment: AgreementComment, **kwargs) -> None:

@@ -19,6 +19,7 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from coproduction.audit.models import AuditEvent
@@ -232,7 +233,7 @@ def details(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _form_error(form, error)
         else:
-            messages.success(request, "Your details are saved.")
+            messages.success(request, gettext("Your details are saved."))
             return redirect("member_home")
     return render(request, "groups/member/details.html", {"form": form})
 
@@ -268,7 +269,7 @@ def contact(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _form_error(form, error)
         else:
-            messages.success(request, "Saved. Thank you for checking.")
+            messages.success(request, gettext("Saved. Thank you for checking."))
             return redirect("member_home")
     return render(request, "groups/member/contact.html", {"form": form, "saved": saved})
 
@@ -348,7 +349,7 @@ def support_plan(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _form_error(form, error)
         else:
-            messages.success(request, "Your plan is saved.")
+            messages.success(request, gettext("Your plan is saved."))
             return redirect("groups:my_support_plan")
     return render(
         request,
@@ -382,7 +383,7 @@ def support_plan_sharing(request: HttpRequest) -> HttpResponse:
                 names = ", ".join(r.get_full_name() or r.username for r in readers)
                 messages.success(request, f"Saved. You and {names} can see your plan.")
             else:
-                messages.success(request, "Saved. Only you can see your plan.")
+                messages.success(request, gettext("Saved. Only you can see your plan."))
             return redirect("groups:my_support_plan")
     return render(
         request,
@@ -605,6 +606,6 @@ def agreement_comment(request: HttpRequest, group_id: int) -> HttpResponse:
         except ValidationError as error:
             _form_error(form, error, "text")
         else:
-            messages.success(request, "Thank you. The group will read what you wrote.")
+            messages.success(request, gettext("Thank you. The group will read what you wrote."))
             return redirect("groups:my_agreement", group_id=membership.group_id)
     return _agreement_page(request, membership, comment_form=form)

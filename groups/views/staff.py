@@ -31,6 +31,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from coproduction import crypto
@@ -589,7 +590,7 @@ def member_support_plan(request: HttpRequest, group_id: int, membership_id: int)
     try:
         services.support_plan_read(plan=plan, viewer=request.user)
     except ValidationError:
-        raise PermissionDenied("She has not shared her support plan with you.") from None
+        raise PermissionDenied(gettext("She has not shared her support plan with you.")) from None
     return render(
         request,
         "groups/staff/member_support_plan.html",
@@ -613,7 +614,7 @@ def member_password_link(request: HttpRequest, group_id: int, membership_id: int
     group, role = get_staff_group(request.user, group_id)
     membership = get_member_for_staff(request.user, group, role, membership_id)
     if membership.status == Membership.Status.LEFT:
-        raise PermissionDenied("She has left the group.")
+        raise PermissionDenied(gettext("She has left the group."))
     try:
         link, token = account_services.password_link_create(
             member=membership.user, acting_user=request.user
@@ -814,9 +815,9 @@ def my_training(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error)
         else:
             if already:
-                messages.info(request, "That training was already recorded.")
+                messages.info(request, gettext("That training was already recorded."))
             else:
-                messages.success(request, "Training recorded.")
+                messages.success(request, gettext("Training recorded."))
             return redirect("groups:my_training")
     today = timezone.localdate()
     records = list(request.user.training_records.all())
@@ -916,7 +917,9 @@ def agreement_edit(request: HttpRequest, group_id: int, version_id: int) -> Http
     form = AgreementDraftForm(_posted(request), initial={"text": version.text})
     if request.method == "POST":
         if not is_draft:
-            messages.error(request, "A published agreement cannot be changed; start a new draft.")
+            messages.error(
+                request, gettext("A published agreement cannot be changed; start a new draft.")
+            )
             return redirect("groups:agreement_edit", group_id=group.pk, version_id=version.pk)
         if form.is_valid():
             try:
@@ -970,7 +973,7 @@ def agreement_publish(request: HttpRequest, group_id: int, version_id: int) -> H
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("groups:agreement_edit", group_id=group.pk, version_id=version.pk)
-        messages.success(request, "Published. Members will be asked to read and agree.")
+        messages.success(request, gettext("Published. Members will be asked to read and agree."))
         return redirect("groups:agreement_drafts", group_id=group.pk)
     if version.status != AgreementVersion.Status.DRAFT:
         messages.info(request, f"Version {version.number} is already published.")

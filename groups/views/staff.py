@@ -39,6 +39,7 @@ from coproduction.accounts import services as account_services
 from coproduction.audit.services import audit_record
 from coproduction.core import dates
 from groups import services
+from groups.access import StaffAccess, staff_view
 from groups.diff import ADDED, REMOVED, agreement_changes
 from groups.forms.staff import AgreementDraftForm, InviteForm, ProposalAnswerForm, TrainingForm
 from groups.models import (
@@ -578,12 +579,12 @@ def member_detail(request: HttpRequest, group_id: int, membership_id: int) -> Ht
 
 
 @require_safe
-@login_required
-def member_support_plan(request: HttpRequest, group_id: int, membership_id: int) -> HttpResponse:
+@staff_view
+def member_support_plan(
+    request: HttpRequest, access: StaffAccess, membership_id: int
+) -> HttpResponse:
     """Her support plan, only if she shared it with this viewer; every read is audited."""
-    require_staff(request.user)
-    group, role = get_staff_group(request.user, group_id)
-    membership = get_member_for_staff(request.user, group, role, membership_id)
+    membership = access.member(membership_id)
     plan = SupportPlan.objects.select_related("member").filter(member=membership.user).first()
     if plan is None:
         raise Http404("No support plan")
@@ -594,15 +595,12 @@ def member_support_plan(request: HttpRequest, group_id: int, membership_id: int)
     return render(
         request,
         "groups/staff/member_support_plan.html",
-        {
-            "group": group,
-            "role": role,
-            "can_manage": role == Membership.Role.FACILITATOR,
-            "membership": membership,
-            "name": preferred_name(membership.user),
-            "plan": plan,
-            "active_page": "roster",
-        },
+        access.context(
+            "roster",
+            membership=membership,
+            name=preferred_name(membership.user),
+            plan=plan,
+        ),
     )
 
 

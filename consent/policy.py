@@ -188,7 +188,7 @@ def _cards(member) -> list:
     """Her member page as each group's staff see it, one card per group she is in, built
     by the very function the staff page renders (a fixed number of queries)."""
     from groups.models import AgreementResponse, AgreementVersion, Membership, SafeContactProfile
-    from groups.views.staff import member_card
+    from groups.summaries import member_card
 
     memberships = list(
         Membership.objects.current()
@@ -255,8 +255,7 @@ def what_others_see(member) -> dict[str, list[Seen]]:
     staff member page's own card, the partner through its admin's own columns, the group
     and reports through this module's rules (a fixed number of queries however long her
     history)."""
-    from groups.models import Membership, SupportPlan
-    from groups.services import staff_around
+    from groups.models import Membership, SupportPlan, staff_around
 
     name = preferred_name(member, default="")
     mine = answers([member.pk])[member.pk]

@@ -126,9 +126,7 @@ def staff_access(user, group_id: int, *, manage: bool = False) -> StaffAccess:
     return access
 
 
-def staff_view(
-    view: Callable[..., HttpResponse] | None = None, *, manage: bool = False
-) -> Any:
+def staff_view(view: Callable[..., HttpResponse] | None = None, *, manage: bool = False) -> Any:
     """Decorate a view taking `(request, access, ...)` for the URL `(request, group_id, ...)`.
 
     `@staff_view` for pages every staff member of the group may open, `@staff_view(manage=True)`

@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from groups.models import Channel, Membership, SafeContactProfile
+from coproduction.outbox.channels import Channel
+from groups.models import Membership, SafeContactProfile
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,14 @@ import datetime as dt
 import secrets
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
 
 from coproduction import crypto
 from coproduction.core.erasure import phone_digits
 from coproduction.crypto.fields import Ciphertext, EncryptedTextField
+from coproduction.outbox.channels import Channel
 
 
 class Organisation(models.Model):
@@ -61,6 +63,21 @@ class CoproGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def staff_around(member):
+    """Facilitators and support workers now active in the groups she is currently in."""
+    groups = Membership.objects.current().members().filter(user=member).values("group")
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__group__in=groups,
+            memberships__role__in=[Membership.Role.FACILITATOR, Membership.Role.SUPPORT_WORKER],
+            memberships__status=Membership.Status.ACTIVE,
+        )
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -180,13 +197,6 @@ class Profile(models.Model):
         if self.access_needs_other:
             shown.append(self.access_needs_other)
         return shown
-
-
-class Channel(models.TextChoices):
-    EMAIL = "email", "Email"
-    SMS = "sms", "Text message"
-    CALL = "call", "Phone call"
-    SUPPORT_WORKER = "support_worker", "Through my support worker"
 
 
 WEEKDAYS = [
@@ -323,6 +333,16 @@ class TrainingQuerySet(models.QuerySet):
             models.Q(expires_on__isnull=True) | models.Q(expires_on__gte=on)
         )
 
+    def missing_for(self, person_ids, on: dt.date | None = None) -> dict[int, set[str]]:
+        """For each person, the required training kinds she lacks a current record of.
+        One query for any number of people."""
+        have: dict[int, set[str]] = {pk: set() for pk in person_ids}
+        for pk, kind in (
+            self.current(on).filter(person_id__in=person_ids).values_list("person_id", "kind")
+        ):
+            have[pk].add(kind)
+        return {pk: set(Training.REQUIRED_TO_FACILITATE) - kinds for pk, kinds in have.items()}
+
 
 class Training(models.Model):
     """A facilitator's or support worker's training record (rule 11)."""
@@ -368,6 +388,12 @@ class Training(models.Model):
         return self.completed_on <= on and (self.expires_on is None or self.expires_on >= on)
 
 
+class AgreementVersionQuerySet(models.QuerySet):
+    def current(self) -> AgreementVersion | None:
+        """The group's published agreement, the newest if there were several."""
+        return self.filter(status=AgreementVersion.Status.PUBLISHED).order_by("-number").first()
+
+
 class AgreementVersion(models.Model):
     """One version of the group agreement (standards of behaviour), written with members."""
 
@@ -384,6 +410,8 @@ class AgreementVersion(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AgreementVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-number"]

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from groups.models import CoproGroup, Membership, SupportPlan
+from groups.models import CoproGroup, Membership, SupportPlan, staff_around
 
 STAFF_ROLES = (Membership.Role.FACILITATOR, Membership.Role.SUPPORT_WORKER)
 
@@ -80,8 +80,6 @@ def get_own_membership(user, group_id: int) -> Membership:
 
 def can_read_support_plan(viewer, plan: SupportPlan) -> bool:
     """Only she, and the people she picked who still work with a group she is in."""
-    from groups.services import staff_around
-
     if viewer.pk == plan.member_id:
         return True
     return (

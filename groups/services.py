@@ -27,6 +27,7 @@ from groups.models import (
     SupportPlan,
     Training,
     normal_email,
+    staff_around,
 )
 
 INVITATION_DAYS = 14
@@ -176,7 +177,7 @@ def invitation_accept(*, token: str, choices: JoinChoices):
                 kind=SupportContact.Kind.SUPPORT_WORKER,
                 staff_user_id=invitation.support_worker_id,
             )
-        current = current_agreement(invitation.group)
+        current = invitation.group.agreements.current()
         if current is not None and choices.agrees:
             AgreementResponse.objects.create(version=current, member=user, agrees=True)
         audit_record(actor=user, action="membership.join", subject=membership, subject_user=user)
@@ -297,21 +298,6 @@ def support_plan_read(*, plan: SupportPlan, viewer) -> SupportPlan:
             actor=viewer, action="support_plan.view", subject=plan, subject_user=plan.member
         )
     return plan
-
-
-def staff_around(member):
-    """Facilitators and support workers of the groups she is currently in."""
-    User = get_user_model()
-    groups = Membership.objects.current().members().filter(user=member).values("group")
-    return (
-        User.objects.filter(
-            memberships__group__in=groups,
-            memberships__role__in=[Membership.Role.FACILITATOR, Membership.Role.SUPPORT_WORKER],
-            memberships__status=Membership.Status.ACTIVE,
-        )
-        .distinct()
-        .order_by("first_name", "last_name")
-    )
 
 
 # --- stepping back ---------------------------------------------------------------
@@ -441,24 +427,7 @@ def training_record(
     return training
 
 
-def missing_training(person_ids, on: dt.date | None = None) -> dict[int, set[str]]:
-    """For each person, the required training kinds she lacks a current record of.
-    One query for any number of people."""
-    have: dict[int, set[str]] = {pk: set() for pk in person_ids}
-    for pk, kind in (
-        Training.objects.current(on)
-        .filter(person_id__in=person_ids)
-        .values_list("person_id", "kind")
-    ):
-        have[pk].add(kind)
-    return {pk: set(Training.REQUIRED_TO_FACILITATE) - kinds for pk, kinds in have.items()}
-
-
 # --- the group agreement -------------------------------------------------------------
-
-
-def current_agreement(group: CoproGroup) -> AgreementVersion | None:
-    return group.agreements.filter(status=AgreementVersion.Status.PUBLISHED).first()
 
 
 def agreement_draft_save(
@@ -487,7 +456,7 @@ def agreement_publish(*, version: AgreementVersion, acting_user) -> AgreementVer
     """Publish a draft: it becomes the current agreement and every current member is asked
     to read it. Publishing twice publishes once; a draft older than the current version
     cannot be published over it."""
-    current = current_agreement(version.group)
+    current = version.group.agreements.current()
     if current is not None and current.number > version.number:
         raise ValidationError(
             f"Version {current.number} is already published. Start a new draft from it instead."
@@ -528,8 +497,9 @@ def agreement_comment(
     *, version: AgreementVersion, member, text: str, kind: str
 ) -> AgreementComment:
     """A member comments on, or proposes a change to, a draft or the current agreement."""
-    if version.status != AgreementVersion.Status.DRAFT and version != current_agreement(
-        version.group
+    if (
+        version.status != AgreementVersion.Status.DRAFT
+        and version != version.group.agreements.current()
     ):
         raise ValidationError("This version has been replaced. Comment on the current one.")
     if not text.strip():

@@ -41,7 +41,7 @@ from groups.permissions import (
     get_staff_group,
     require_staff,
 )
-from groups.views.staff import staff_name, status_text
+from groups.summaries import staff_name, status_text
 
 PAGE_SIZE = 50
 

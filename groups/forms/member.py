@@ -16,11 +16,11 @@ from django.contrib.auth import get_user_model, password_validation
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from coproduction.outbox.channels import Channel
 from groups.forms.fields import clean_phone
 from groups.models import (
     WEEKDAYS,
     AgreementComment,
-    Channel,
     Membership,
     Profile,
     SupportContact,

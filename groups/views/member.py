@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from coproduction.audit.models import AuditEvent
 from coproduction.core import dates
+from coproduction.outbox.channels import Channel
 from groups import services
 from groups.forms.member import (
     AgreementCommentForm,
@@ -44,12 +45,12 @@ from groups.models import (
     AgreementComment,
     AgreementResponse,
     AgreementVersion,
-    Channel,
     Invitation,
     Membership,
     Profile,
     SafeContactProfile,
     SupportPlan,
+    staff_around,
 )
 from groups.permissions import get_own_membership, require_member
 
@@ -169,9 +170,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             "number": number,
             "count": len(steps),
             "previous_url": f"{request.path}?step={previous}" if previous else None,
-            "agreement": services.current_agreement(invitation.group)
-            if step == "agreement"
-            else None,
+            "agreement": invitation.group.agreements.current() if step == "agreement" else None,
             "no_channels": not channels,
         },
     )
@@ -364,7 +363,7 @@ def support_plan_sharing(request: HttpRequest) -> HttpResponse:
     """Who may read her plan: nobody but her unless she ticks someone."""
     require_member(request.user)
     plan = _own_plan(request.user)
-    staff = services.staff_around(request.user)
+    staff = staff_around(request.user)
     form = SupportPlanSharingForm(
         request.POST if request.method == "POST" else None,
         staff=staff,
@@ -499,7 +498,7 @@ def _agreement_page(
     comment_form: AgreementCommentForm | None = None,
 ) -> HttpResponse:
     group = membership.group
-    current = services.current_agreement(group)
+    current = group.agreements.current()
     answer = (
         AgreementResponse.objects.filter(version=current, member=request.user).first()
         if current is not None
@@ -559,7 +558,7 @@ def agreement(request: HttpRequest, group_id: int) -> HttpResponse:
     form = AgreementResponseForm(request.POST)
     if form.is_valid():
         agrees = form.cleaned_data["answer"] == AgreementResponseForm.AGREE
-        current = services.current_agreement(membership.group)
+        current = membership.group.agreements.current()
         if current is None:
             form.add_error(None, "There is no agreement to answer yet.")
         else:
@@ -591,7 +590,7 @@ def agreement_comment(request: HttpRequest, group_id: int) -> HttpResponse:
     membership = _current_membership(request.user, group_id)
     form = AgreementCommentForm(request.POST)
     if form.is_valid():
-        current = services.current_agreement(membership.group)
+        current = membership.group.agreements.current()
         commentable = membership.group.agreements.filter(status=AgreementVersion.Status.DRAFT)
         if current is not None:
             commentable = commentable | membership.group.agreements.filter(pk=current.pk)

@@ -46,11 +46,9 @@ from groups.models import (
     AgreementComment,
     AgreementResponse,
     AgreementVersion,
-    Channel,
     CoproGroup,
     Membership,
     SafeContactProfile,
-    SupportContact,
     SupportPlan,
     Training,
     preferred_name,
@@ -61,217 +59,16 @@ from groups.permissions import (
     get_staff_group,
     require_staff,
 )
-
-# Channel labels as staff read them: the member-facing labels speak in her voice.
-CHANNEL_LABELS = {
-    Channel.EMAIL: "Email",
-    Channel.SMS: "Text message",
-    Channel.CALL: "Phone call",
-    Channel.SUPPORT_WORKER: "Through her support worker",
-}
-DAY_ABBREVIATIONS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-SHE_WILL_GET_IN_TOUCH = "She will get in touch"
-# Support contact kinds as staff read them (the member-facing labels say "my").
-CONTACT_KINDS = {
-    SupportContact.Kind.SUPPORT_WORKER: "Support worker",
-    SupportContact.Kind.SAFEGUARDING_LEAD: "Safeguarding lead",
-    SupportContact.Kind.TRUSTED_PERSON: "Someone she trusts",
-    SupportContact.Kind.HELPLINE: "A helpline",
-}
-ROLE_ORDER = {Membership.Role.FACILITATOR: 0, Membership.Role.SUPPORT_WORKER: 1}
-
-
-# --- what a page shows about a person ---------------------------------------------
-
-
-def staff_name(user) -> str:
-    return user.get_full_name() or user.username
-
-
-def contact_summary(profile: SafeContactProfile | None) -> str:
-    """A short, safe summary of how she may be reached: never the number or address."""
-    if profile is None or not profile.channels:
-        return SHE_WILL_GET_IN_TOUCH
-    channels = ", ".join(CHANNEL_LABELS[c] for c in profile.channels if c in CHANNEL_LABELS)
-    if profile.channels == [Channel.SUPPORT_WORKER]:
-        return channels
-    days = [DAY_ABBREVIATIONS[d] for d in sorted(profile.safe_days) if 0 <= d < 7]
-    if not days:
-        return f"{channels} · no safe days given yet"
-    hours = f"{profile.safe_from:%H:%M}–{profile.safe_until:%H:%M}"
-    return f"{channels} · {', '.join(days)} · {hours}"
-
-
-def contact_terms(contact: SupportContact) -> str:
-    """When she said this person may be put in touch with her."""
-    terms = []
-    if contact.contact_if_i_ask:
-        terms.append("if she asks")
-    if contact.contact_if_worried:
-        terms.append("if worried")
-    return " and ".join(terms) if terms else "not for now"
-
-
-def status_text(membership: Membership) -> str:
-    """Active, stepped back (until when) or left, in a few words."""
-    if membership.status == Membership.Status.STEPPED_BACK:
-        if membership.stepped_back_until:
-            return f"Stepped back until {dates.day(membership.stepped_back_until)}"
-        return "Stepped back"
-    return membership.get_status_display()
-
-
-@dataclass(frozen=True)
-class Fact:
-    """One thing the member page shows staff about her: the label staff read, the label
-    she reads on "Who sees what", the value both read, and a warning for staff only."""
-
-    staff_label: str
-    her_label: str
-    value: str
-    staff_note: str = ""
-
-
-@dataclass(frozen=True)
-class MemberCard:
-    """Everything the staff member page shows about her, section by section. The staff
-    page renders it and her "Who sees what" page renders the same object, so the two
-    cannot tell different stories."""
-
-    about: list[Fact]
-    reach: list[Fact]
-    supports: list[Fact]
-    agreement: list[Fact]
-
-    @property
-    def facts(self) -> list[Fact]:
-        return [*self.about, *self.reach, *self.supports, *self.agreement]
-
-
-def member_card(
-    membership: Membership,
-    *,
-    safe_contact: SafeContactProfile | None,
-    contacts,
-    current: AgreementVersion | None,
-    response: AgreementResponse | None,
-) -> MemberCard:
-    """What a facilitator, or the support worker she has, sees on her member page."""
-    member = membership.user
-    profile = getattr(member, "profile", None)
-    access_needs = profile.get_access_needs_display() if profile else []
-    support_worker = membership.support_worker
-    about = [
-        Fact("Status", "Whether you are taking a break", status_text(membership)),
-        Fact(
-            "Pronouns",
-            "Your pronouns",
-            profile.pronouns if profile and profile.pronouns else "not given",
-        ),
-        Fact(
-            "Access needs",
-            "What helps you take part",
-            "; ".join(access_needs) if access_needs else "none given",
-        ),
-        Fact(
-            "Support worker",
-            "Your support worker",
-            staff_name(support_worker) if support_worker else "none named",
-        ),
-    ]
-    channels = set(safe_contact.channels) if safe_contact else set()
-    reach = [Fact("", "How to reach you", contact_summary(safe_contact))]
-    reach += [
-        Fact(
-            "Voicemail", "Voicemail", "yes" if safe_contact and safe_contact.voicemail_ok else "no"
-        ),
-        Fact(
-            "Sender name",
-            "Who the message says it is from",
-            (safe_contact.sender_name if safe_contact else "") or "not set",
-        ),
-        Fact(
-            "May mention the group",
-            "May the message name the group",
-            "yes" if safe_contact and safe_contact.may_mention_group else "no",
-        ),
-    ]
-    if safe_contact is not None:
-        if safe_contact.phone:
-            reach.append(
-                Fact(
-                    "Phone",
-                    "Your phone number",
-                    safe_contact.phone,
-                    ""
-                    if {Channel.SMS, Channel.CALL} & channels
-                    else "she has not said texts or calls are safe: do not use it",
-                )
-            )
-    if member.email:
-        reach.append(
-            Fact(
-                "Email",
-                "Your email",
-                member.email,
-                ""
-                if Channel.EMAIL in channels
-                else "she has not said email is safe: do not use it",
-            )
-        )
-    if safe_contact is not None:
-        reach.append(
-            Fact("Last confirmed", "When you last checked it", dates.day(safe_contact.confirmed_at))
-        )
-    supports = []
-    for contact in contacts:
-        kind = CONTACT_KINDS.get(contact.kind, contact.get_kind_display())
-        supports.append(
-            Fact(
-                kind,
-                "Someone who can help you",
-                f"{contact.display_name} ({kind}): {contact_terms(contact)}",
-            )
-        )
-    agreement = [
-        Fact(
-            "Answer",
-            "Your answer to the group agreement",
-            agreement_text(response.agrees if response else None, current),
-        )
-    ]
-    if response and not response.agrees and response.disagreement:
-        agreement.append(
-            Fact("What she disagrees with", "What you would change", response.disagreement)
-        )
-    return MemberCard(about=about, reach=reach, supports=supports, agreement=agreement)
-
-
-def agreement_text(answer: bool | None, current: AgreementVersion | None) -> str:
-    if current is None:
-        return "No agreement published yet"
-    if answer is None:
-        return "Not answered yet"
-    return f"Agreed to version {current.number}" if answer else "Disagrees with some of it"
-
-
-def training_warning(missing: set[str], group: CoproGroup) -> str:
-    """The warning shown wherever a facilitator whose training is not current is named."""
-    if not missing:
-        return ""
-    labels = dict(Training.Kind.choices)
-    names = ", ".join(labels[kind] for kind in Training.Kind.values if kind in missing)
-    warning = f"Training not current: {names}"
-    if group.training_policy == CoproGroup.TrainingPolicy.BLOCK:
-        warning += ". This group's policy: cannot facilitate sessions until training is current"
-    return warning
-
-
-def needs_confirming(confirmed_at: dt.datetime | None, every_days: int | None) -> bool:
-    """Whether her safe-contact profile is due to be checked with her (or was never set)."""
-    if confirmed_at is None or every_days is None:
-        return True
-    return timezone.localdate() >= timezone.localdate(confirmed_at) + dt.timedelta(days=every_days)
+from groups.summaries import (
+    ROLE_ORDER,
+    agreement_text,
+    contact_summary,
+    member_card,
+    needs_confirming,
+    staff_name,
+    status_text,
+    training_warning,
+)
 
 
 def _with_answer(members, version: AgreementVersion | None):
@@ -410,7 +207,7 @@ def home(request: HttpRequest) -> HttpResponse:
         .filter(group_id__in=summaries, role=Membership.Role.FACILITATOR)
         .values_list("group_id", "user_id")
     )
-    missing = services.missing_training({request.user.pk} | {pk for _, pk in facilitators})
+    missing = Training.objects.missing_for({request.user.pk} | {pk for _, pk in facilitators})
     for group_id, user_id in facilitators:
         if missing[user_id]:
             summaries[group_id].facilitators_not_ready += 1
@@ -456,7 +253,7 @@ def roster(request: HttpRequest, group_id: int) -> HttpResponse:
     """Who is in the group, how to reach each member safely, and who facilitates."""
     require_staff(request.user)
     group, role = get_staff_group(request.user, group_id)
-    current = services.current_agreement(group)
+    current = group.agreements.current()
     members = (
         group.memberships.members()
         .exclude(status=Membership.Status.INVITED)
@@ -504,7 +301,7 @@ def roster(request: HttpRequest, group_id: int) -> HttpResponse:
         key=lambda m: (ROLE_ORDER[m.role], staff_name(m.user), m.pk),
     )
     facilitator_ids = [m.user_id for m in staff if m.role == Membership.Role.FACILITATOR]
-    missing = services.missing_training(facilitator_ids)
+    missing = Training.objects.missing_for(facilitator_ids)
     staff_rows = [
         StaffRow(
             membership=m,
@@ -544,7 +341,7 @@ def member_detail(request: HttpRequest, group_id: int, membership_id: int) -> Ht
     member = membership.user
     safe_contact = SafeContactProfile.objects.filter(member=member).first()
     contacts = list(member.support_contacts.select_related("staff_user"))
-    current = services.current_agreement(group)
+    current = group.agreements.current()
     response = (
         AgreementResponse.objects.filter(version=current, member=member).first()
         if current is not None
@@ -852,7 +649,7 @@ def agreement_drafts(request: HttpRequest, group_id: int) -> HttpResponse:
     """Every version of the agreement, members' answers and comments, and a new draft."""
     require_staff(request.user)
     group, role = get_group_for_user(request.user, group_id, manage=True)
-    current = services.current_agreement(group)
+    current = group.agreements.current()
     form = AgreementDraftForm(_posted(request), initial={"text": current.text if current else ""})
     if request.method == "POST" and form.is_valid():
         try:
@@ -976,7 +773,7 @@ def agreement_publish(request: HttpRequest, group_id: int, version_id: int) -> H
     if version.status != AgreementVersion.Status.DRAFT:
         messages.info(request, f"Version {version.number} is already published.")
         return redirect("groups:agreement_edit", group_id=group.pk, version_id=version.pk)
-    current = services.current_agreement(group)
+    current = group.agreements.current()
     changes = agreement_changes(current.text if current else "", version.text)
     return render(
         request,

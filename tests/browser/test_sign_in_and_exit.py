@@ -13,7 +13,8 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from groups.models import Channel, SafeContactProfile
+from coproduction.outbox.channels import Channel
+from groups.models import SafeContactProfile
 from tests.browser.conftest import PHONE
 from tests.factories import UserFactory
 

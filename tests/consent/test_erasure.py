@@ -42,8 +42,9 @@ from coproduction import crypto
 from coproduction.accounts.models import User
 from coproduction.audit.models import AuditEvent
 from coproduction.core.models import BrowserSession
+from coproduction.outbox.channels import Channel
 from groups import services as group_services
-from groups.models import Channel, CoproGroup, Invitation, Membership, SupportContact
+from groups.models import CoproGroup, Invitation, Membership, SupportContact
 from tests.factories import (
     PASSWORD,
     CoproGroupFactory,

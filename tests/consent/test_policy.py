@@ -14,8 +14,9 @@ from consent.models import Answer, ConsentEvent, ConsentPurpose, ConsentText, Co
 from consent.models import Visibility as V
 from coproduction import crypto
 from coproduction.accounts.models import User
+from coproduction.outbox.channels import Channel
 from groups import services as group_services
-from groups.models import Channel, Membership, Profile, SafeContactProfile
+from groups.models import Membership, Profile, SafeContactProfile
 from tests.factories import CoproGroupFactory, MembershipFactory, StaffFactory
 
 YES, NO, ASK = Answer.YES, Answer.NO, Answer.ASK

@@ -101,8 +101,7 @@ def test_the_moments_of_people_md_are_ready(db):
     import datetime as dt
 
     from groups.contact import may_contact
-    from groups.models import AgreementVersion, SupportPlan
-    from groups.services import missing_training
+    from groups.models import AgreementVersion, SupportPlan, Training
 
     seed()
     sam = User.objects.get(username="sam")
@@ -119,7 +118,7 @@ def test_the_moments_of_people_md_are_ready(db):
     assert jade.is_stepped_back and jade.stepped_back_until.day == 1
     amira = User.objects.get(username="amira")
     helen = User.objects.get(username="helen")
-    lacking = missing_training([amira.pk, helen.pk])
+    lacking = Training.objects.missing_for([amira.pk, helen.pk])
     assert lacking == {amira.pk: {"safeguarding"}, helen.pk: set()}
     tuesday = helen.memberships.get().group
     published = tuesday.agreements.get(status=AgreementVersion.Status.PUBLISHED)

@@ -11,7 +11,8 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret, hotp_valu
 from django.test import Client
 from django.urls import reverse
 
-from groups.models import Channel, SafeContactProfile
+from coproduction.outbox.channels import Channel
+from groups.models import SafeContactProfile
 from tests.factories import PASSWORD
 
 CODE = re.compile(r"Your code is: (\S+)")

@@ -24,8 +24,9 @@ from django.urls import reverse
 
 from coproduction.accounts.models import User
 from coproduction.core.mail import send_mail_if_safe
+from coproduction.outbox.channels import Channel
 from groups.contact import may_contact
-from groups.models import Channel, Membership, SafeContactProfile
+from groups.models import Membership, SafeContactProfile
 from tests.factories import PASSWORD, StaffFactory, UserFactory
 
 LONDON = ZoneInfo("Europe/London")

@@ -106,7 +106,7 @@ def test_confirming_publishes(client, helen, v1, v2):
     client.force_login(helen)
     response = client.post(publish_url(v2), follow=True)
     assert messages_of(response) == ["Published. Members will be asked to read and agree."]
-    assert services.current_agreement(v2.group) == v2
+    assert v2.group.agreements.current() == v2
 
 
 def test_an_older_draft_cannot_be_published_over_the_current_one(client, helen, group):

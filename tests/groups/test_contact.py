@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from coproduction.outbox.channels import Channel
 from groups.contact import may_contact, next_safe_window
-from groups.models import Channel, Membership, SafeContactProfile
+from groups.models import Membership, SafeContactProfile
 from tests.factories import MembershipFactory, UserFactory
 
 LONDON = ZoneInfo("Europe/London")

@@ -13,11 +13,11 @@ from django.db import connection
 
 from coproduction import crypto
 from coproduction.crypto.models import DataKey
+from coproduction.outbox.channels import Channel
 from groups import services
 from groups.models import (
     AgreementComment,
     AgreementResponse,
-    Channel,
     Invitation,
     Profile,
     SafeContactProfile,

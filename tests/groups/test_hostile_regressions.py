@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from groups.models import Channel, SafeContactProfile
+from coproduction.outbox.channels import Channel
+from groups.models import SafeContactProfile
 
 
 def contact_form(time_zone: str) -> dict:

@@ -9,10 +9,10 @@ import time_machine
 from django.urls import reverse
 
 from coproduction.accounts.models import User
+from coproduction.outbox.channels import Channel
 from groups import services
 from groups.models import (
     AgreementResponse,
-    Channel,
     Invitation,
     Membership,
     Profile,

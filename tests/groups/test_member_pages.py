@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from coproduction.audit.models import AuditEvent
 from coproduction.core.dates import day
+from coproduction.outbox.channels import Channel
 from groups import services
 from groups.models import (
     AgreementComment,
     AgreementResponse,
-    Channel,
     Membership,
     Profile,
     SafeContactProfile,

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from groups import services
-from groups.models import Membership, SupportContact
+from groups.models import Membership, SupportContact, staff_around
 from tests.factories import CoproGroupFactory, MembershipFactory, StaffFactory
 
 # Each bound is what the page costs today (measured), and it holds for any amount of data.
@@ -52,7 +52,7 @@ def build(member, *, groups: int, contacts: int, readers: int) -> None:
     services.safe_contact_update(member=member, acting_user=member, channels=["email"])
     services.profile_update(member=member, acting_user=member, preferred_name="Sam")
     services.support_plan_save(member=member, acting_user=member, what_helps="Tea")
-    pickable = list(services.staff_around(member))
+    pickable = list(staff_around(member))
     services.support_plan_share(member=member, acting_user=member, readers=pickable[:readers])
 
 

@@ -10,16 +10,17 @@ from django.core.exceptions import ValidationError
 
 from coproduction.accounts.models import User
 from coproduction.audit.models import AuditEvent
+from coproduction.outbox.channels import Channel
 from groups import services
 from groups.models import (
     AgreementResponse,
     AgreementVersion,
-    Channel,
     Invitation,
     Membership,
     SupportContact,
     SupportPlan,
     Training,
+    staff_around,
 )
 from tests.factories import CoproGroupFactory, MembershipFactory, StaffFactory, UserFactory
 
@@ -234,7 +235,7 @@ def test_withdrawing_a_share_takes_effect_at_once(sam, dee):
 def test_staff_around_her_are_the_staff_of_her_current_groups(sam, helen, dee):
     other = CoproGroupFactory()
     MembershipFactory(user=StaffFactory(username="tom"), group=other, role="facilitator")
-    assert set(services.staff_around(sam)) == {helen, dee}
+    assert set(staff_around(sam)) == {helen, dee}
 
 
 # --- stepping back -------------------------------------------------------------------
@@ -330,7 +331,7 @@ def test_missing_training_in_one_query(helen, dee, django_assert_num_queries):
             expires_on=dt.date(2027, 1, 1) if kind != "safeguarding" else dt.date(2026, 5, 1),
         )  # fmt: skip
     with django_assert_num_queries(1):
-        missing = services.missing_training([helen.pk, dee.pk], on=on)
+        missing = Training.objects.missing_for([helen.pk, dee.pk], on=on)
     assert missing[helen.pk] == {"safeguarding"}
     assert missing[dee.pk] == set(Training.REQUIRED_TO_FACILITATE)
 
@@ -348,9 +349,9 @@ def test_drafts_are_numbered_and_published_ones_never_change(group, helen):
         services.agreement_draft_save(group=group, acting_user=helen, text="x", version=v1)
     v2 = services.agreement_draft_save(group=group, acting_user=helen, text="Listen; pause.")
     assert (v1.number, v2.number) == (1, 2)
-    assert services.current_agreement(group) == v1
+    assert group.agreements.current() == v1
     services.agreement_publish(version=v2, acting_user=helen)
-    assert services.current_agreement(group) == v2
+    assert group.agreements.current() == v2
 
 
 def test_she_agrees_or_says_what_she_disagrees_with(group, helen, sam):
@@ -396,7 +397,7 @@ def test_an_older_draft_cannot_be_published_over_a_newer_version(group, helen):
     services.agreement_publish(version=v2, acting_user=helen)
     with pytest.raises(ValidationError, match="Version 2 is already published"):
         services.agreement_publish(version=v1, acting_user=helen)
-    assert services.current_agreement(group) == v2
+    assert group.agreements.current() == v2
 
 
 def test_she_needs_a_password_when_the_invited_address_is_taken(group, helen, sam):

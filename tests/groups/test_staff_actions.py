@@ -365,7 +365,7 @@ def test_publishing(helen_in, group, helen):
     assert messages_of(response) == ["Published. Members will be asked to read and agree."]
     version.refresh_from_db()
     assert version.status == "published"
-    assert services.current_agreement(group) == version
+    assert group.agreements.current() == version
 
 
 def test_publishing_twice_publishes_once(helen_in, group):

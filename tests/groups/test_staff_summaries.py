@@ -9,13 +9,12 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from groups.models import CoproGroup, Membership, SafeContactProfile, SupportContact
-from groups.views.staff import (
+from groups.models import CoproGroup, Membership, SafeContactProfile, SupportContact, preferred_name
+from groups.summaries import (
     SHE_WILL_GET_IN_TOUCH,
     contact_summary,
     contact_terms,
     needs_confirming,
-    preferred_name,
     status_text,
     training_warning,
 )

@@ -21,12 +21,12 @@ from django.utils import timezone
 
 from consent.demo import seed_consent
 from coproduction.audit.models import AuditEvent
+from coproduction.outbox.channels import Channel
 from groups import services
 from groups.models import (
     AgreementComment,
     AgreementResponse,
     AgreementVersion,
-    Channel,
     CoproGroup,
     Membership,
     Organisation,

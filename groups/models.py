@@ -254,7 +254,7 @@ class SafeContactProfile(models.Model):
 
     def get_channels_display(self) -> list[str]:
         labels = dict(Channel.choices)
-        return [labels[c] for c in self.channels if c in labels]
+        return [str(labels[c]) for c in self.channels if c in labels]
 
     def get_safe_days_display(self) -> list[str]:
         labels = dict(WEEKDAYS)

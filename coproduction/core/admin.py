@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_celery_beat import admin as beat_admin
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-from coproduction.audit.admin import DateHierarchyChangeList
+from coproduction.core.changelists import DateHierarchyChangeList
 
 CRONTAB_FIELDS = ("minute", "hour", "day_of_week", "day_of_month", "month_of_year")
 NOT_A_SCHEDULE = _("This is not a schedule celery can run: %(error)s")

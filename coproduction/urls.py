@@ -5,7 +5,7 @@ from django.urls import include, path
 from coproduction.core import views
 
 # The admin signs in through allauth, so its login gets rate limits and MFA too.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = "Hearth administration"
 admin.site.site_title = "Hearth administration"
 

@@ -57,19 +57,6 @@ class ConsentText(models.Model):
         return f"{self.purpose.slug} v{self.version}"
 
 
-class ConsentEventQuerySet(models.QuerySet):
-    def latest_per_purpose(self, member_ids) -> ConsentEventQuerySet:
-        """Each member's latest event per purpose: one query however long the history.
-        The ledger is append-only, so the highest id is the latest."""
-        latest = (
-            ConsentEvent.objects.filter(member_id__in=member_ids)
-            .values("member_id", "purpose_id")
-            .annotate(last=models.Max("id"))
-            .values("last")
-        )
-        return self.filter(id__in=models.Subquery(latest))
-
-
 class ConsentEvent(models.Model):
     """One answer, as given: the append-only ledger from which current choices derive.
     Never updated or deleted (database triggers). References carry no constraint, so
@@ -101,8 +88,6 @@ class ConsentEvent(models.Model):
     how_she_told_us = EncryptedTextField(blank=True, owner_field="member_id")
     at = models.DateTimeField(default=timezone.now)
 
-    objects = ConsentEventQuerySet.as_manager()
-
     class Meta:
         ordering = ["-id"]
         indexes = [models.Index(fields=["member", "purpose", "-id"])]
@@ -113,6 +98,34 @@ class ConsentEvent(models.Model):
     @property
     def on_behalf(self) -> bool:
         return self.recorded_by_id is not None and self.recorded_by_id != self.member_id
+
+
+class CurrentAnswer(models.Model):
+    """Her current answer to one purpose: a projection of the ledger, one row per member
+    and purpose however long her history, so that pages read what they show and not
+    every event she ever gave. The ledger stays the source of truth: `consent_record`
+    writes this row in the transaction that appends the event, and
+    `consent.projection.rebuild` recomputes it from the ledger."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    purpose = models.ForeignKey(ConsentPurpose, on_delete=models.PROTECT, related_name="+")
+    # The ledger refuses deletes itself (a trigger), so the ORM leaves that to it.
+    event = models.ForeignKey(ConsentEvent, on_delete=models.DO_NOTHING, related_name="+")
+    answer = models.CharField(max_length=5, choices=Answer.choices)
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "purpose"], name="consent_current_answer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}/{self.purpose_id}: {self.answer}"
 
 
 class Visibility(models.TextChoices):

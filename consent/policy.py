@@ -11,7 +11,14 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from consent.models import Answer, ConsentEvent, ConsentPurpose, ConsentText, Visibility
+from consent.models import (
+    Answer,
+    ConsentEvent,
+    ConsentPurpose,
+    ConsentText,
+    CurrentAnswer,
+    Visibility,
+)
 from groups.models import SafeContactProfile, preferred_name
 
 FACILITATORS = "facilitators"
@@ -68,9 +75,10 @@ def purposes():
 
 
 def latest_events(member_ids) -> dict[tuple[int, int], ConsentEvent]:
-    """(member id, purpose id) → her latest event, for any number of members: one query."""
-    events = ConsentEvent.objects.latest_per_purpose(list(member_ids)).order_by()
-    return {(e.member_id, e.purpose_id): e for e in events}
+    """(member id, purpose id) → her latest event, for any number of members: one query
+    that reads one row per member and purpose, however long their histories."""
+    current = CurrentAnswer.objects.filter(member_id__in=list(member_ids)).select_related("event")
+    return {(c.member_id, c.purpose_id): c.event for c in current}
 
 
 def choices(member) -> list[Choice]:
@@ -91,11 +99,15 @@ def choices(member) -> list[Choice]:
 
 
 def answers(member_ids) -> dict[int, dict[str, str]]:
-    """member id → {purpose slug → answer}, defaults included: one query for many members."""
+    """member id → {purpose slug → answer}, defaults included: one query for the purposes
+    and one that reads one row per member and purpose, whatever the history."""
     slugs = dict(ConsentPurpose.objects.values_list("pk", "slug"))
     table = {member_id: dict.fromkeys(slugs.values(), Answer.NO) for member_id in member_ids}
-    for (member_id, purpose_id), event in latest_events(table).items():
-        table[member_id][slugs[purpose_id]] = event.answer
+    current = CurrentAnswer.objects.filter(member_id__in=list(table)).values_list(
+        "member_id", "purpose_id", "answer"
+    )
+    for member_id, purpose_id, answer in current:
+        table[member_id][slugs[purpose_id]] = answer
     return table
 
 

@@ -18,6 +18,7 @@ from consent.models import (
     ConsentEvent,
     ConsentPurpose,
     Contribution,
+    CurrentAnswer,
     DataExport,
     ErasureRequest,
     Visibility,
@@ -70,12 +71,16 @@ def consent_record(
         raise ValidationError("Your own answers are recorded in the portal.")
     text = purpose.texts.order_by("-version").first()
     with transaction.atomic():
-        last = (
-            ConsentEvent.objects.select_for_update()
-            .filter(member=member, purpose=purpose)
-            .order_by("-id")
+        # Her row is locked so that her answers are appended one at a time: the event
+        # with the highest id is then the one her current answer names, as a replay of
+        # the ledger would find, even for two first answers sent at once.
+        list(get_user_model().objects.select_for_update().filter(pk=member.pk).values("pk"))
+        current = (
+            CurrentAnswer.objects.filter(member=member, purpose=purpose)
+            .select_related("event")
             .first()
         )
+        last = current.event if current is not None else None
         if last is not None and last.answer == answer and last.text_id == text.pk:
             return last
         event = ConsentEvent.objects.create(
@@ -87,6 +92,13 @@ def consent_record(
             method=method,
             how_she_told_us=how_she_told_us.strip() if on_behalf else "",
         )
+        if current is None:
+            CurrentAnswer.objects.create(
+                member=member, purpose=purpose, event=event, answer=event.answer, at=event.at
+            )
+        else:
+            current.event, current.answer, current.at = event, event.answer, event.at
+            current.save(update_fields=["event", "answer", "at"])
         audit_record(actor=acting_user, action="consent.record", subject=event, subject_user=member)
     return event
 

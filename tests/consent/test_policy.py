@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from consent import policy, services
+from consent import policy, projection, services
 from consent.models import Answer, ConsentEvent, ConsentPurpose, ConsentText, Contribution
 from consent.models import Visibility as V
 from coproduction import crypto
@@ -382,6 +382,7 @@ def add_history(member, total: int) -> None:
         )
         for n in range(total)
     )
+    projection.rebuild()  # bulk_create bypasses consent_record
 
 
 def queries_for_what_others_see(member) -> int:

@@ -40,6 +40,7 @@ def test_every_app_contributes_its_steps_in_order():
         "allauth.addresses_and_authenticators",
         "allauth.rate_limits",
         "celery_beat.periodic_tasks",
+        "consent.current_answers",
         "consent.data_exports",
         "core.sessions",
         "groups.invitations",

@@ -6,5 +6,7 @@ class ConsentConfig(AppConfig):
     verbose_name = "Consent and sharing"
 
     def ready(self):
-        # Importing the module registers its steps in the erasure list.
-        from consent import erasure  # noqa: F401
+        # Importing these registers consent's erasure steps, and its tasks in every
+        # process: the services ask for a task by name, and a registered one is sent
+        # through the task itself (its own options), not as a bare message.
+        from consent import erasure, tasks  # noqa: F401

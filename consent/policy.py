@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib import admin
+from django.contrib.admin.utils import display_for_value, lookup_field
 from django.db.models import Prefetch
 
 from consent.models import (
@@ -16,10 +18,22 @@ from consent.models import (
     ConsentEvent,
     ConsentPurpose,
     ConsentText,
+    ContactSharedWithCharity,
+    Contribution,
     CurrentAnswer,
     Visibility,
 )
-from groups.models import SafeContactProfile, preferred_name
+from coproduction import crypto
+from groups.models import (
+    AgreementResponse,
+    AgreementVersion,
+    Membership,
+    SafeContactProfile,
+    SupportPlan,
+    preferred_name,
+    staff_around,
+)
+from groups.summaries import member_card
 
 FACILITATORS = "facilitators"
 SUPPORT_WORKER = "support_worker"
@@ -145,9 +159,6 @@ def in_outputs(contribution, member_answers: dict[str, str]) -> str | None:
 
 def output_quotes(group) -> list[dict]:
     """The group's contributions that may appear in a report, as they may appear."""
-    from consent.models import Contribution
-    from coproduction import crypto
-
     contributions = list(
         Contribution.objects.filter(
             group=group, visibility__in=[Visibility.ANONYMISED, Visibility.CREDITED]
@@ -199,9 +210,6 @@ PARTNER_COLUMNS = {
 def _cards(member) -> list:
     """Her member page as each group's staff see it, one card per group she is in, built
     by the very function the staff page renders (a fixed number of queries)."""
-    from groups.models import AgreementResponse, AgreementVersion, Membership, SafeContactProfile
-    from groups.summaries import member_card
-
     memberships = list(
         Membership.objects.current()
         .members()
@@ -245,11 +253,6 @@ def _cards(member) -> list:
 def _partner_columns(member) -> list[Seen]:
     """What the partner organisation's admin list shows about her, column by column, read
     through that admin's own display code: nothing unless she said yes to sharing."""
-    from django.contrib import admin
-    from django.contrib.admin.utils import display_for_value, lookup_field
-
-    from consent.models import ContactSharedWithCharity
-
     profile = ContactSharedWithCharity.objects.filter(member=member).first()
     if profile is None:
         return []
@@ -267,8 +270,6 @@ def what_others_see(member) -> dict[str, list[Seen]]:
     staff member page's own card, the partner through its admin's own columns, the group
     and reports through this module's rules (a fixed number of queries however long her
     history)."""
-    from groups.models import Membership, SupportPlan, staff_around
-
     name = preferred_name(member, default="")
     mine = answers([member.pk])[member.pk]
     contributions = list(member.contributions.all())

@@ -6,7 +6,7 @@ class ConsentConfig(AppConfig):
     verbose_name = "Consent and sharing"
 
     def ready(self):
-        # Importing these registers consent's erasure steps, and its tasks in every
-        # process: the services ask for a task by name, and a registered one is sent
-        # through the task itself (its own options), not as a bare message.
-        from consent import erasure, tasks  # noqa: F401
+        # Importing these registers consent's download sections, erasure steps and
+        # tasks. The tasks are registered in every process because the services ask for
+        # them by name, and a registered task is sent through itself (its own options).
+        from consent import download, erasure, tasks  # noqa: F401

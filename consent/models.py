@@ -57,6 +57,18 @@ class ConsentText(models.Model):
         return f"{self.purpose.slug} v{self.version}"
 
 
+def _person_without_constraint(**options) -> models.ForeignKey:
+    """A reference to a person that outlives her account: no database constraint, and
+    nothing done when her account is deleted, so the ledger keeps facts about no one."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        **options,
+    )
+
+
 class ConsentEvent(models.Model):
     """One answer, as given: the append-only ledger from which current choices derive.
     Never updated or deleted (database triggers). References carry no constraint, so
@@ -68,22 +80,11 @@ class ConsentEvent(models.Model):
         IN_PERSON = "in_person", "In person"
         PHONE = "phone", "On the phone"
 
-    member = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
+    member = _person_without_constraint()
     purpose = models.ForeignKey(ConsentPurpose, on_delete=models.PROTECT, related_name="+")
     text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, related_name="+")
     answer = models.CharField(max_length=5, choices=Answer.choices)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
+    recorded_by = _person_without_constraint(null=True)
     method = models.CharField(max_length=10, choices=Method.choices, default=Method.PORTAL)
     how_she_told_us = EncryptedTextField(blank=True, owner_field="member_id")
     at = models.DateTimeField(default=timezone.now)
@@ -107,12 +108,7 @@ class CurrentAnswer(models.Model):
     writes this row in the transaction that appends the event, and
     `consent.projection.rebuild` recomputes it from the ledger."""
 
-    member = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
+    member = _person_without_constraint()
     purpose = models.ForeignKey(ConsentPurpose, on_delete=models.PROTECT, related_name="+")
     # The ledger refuses deletes itself (a trigger), so the ORM leaves that to it.
     event = models.ForeignKey(ConsentEvent, on_delete=models.DO_NOTHING, related_name="+")

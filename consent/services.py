@@ -73,7 +73,7 @@ def consent_record(
             raise ValidationError("Say how she told you (in person, on paper or by phone).")
     elif method != ConsentEvent.Method.PORTAL:
         raise ValidationError("Your own answers are recorded in the portal.")
-    text = purpose.texts.order_by("-version").first()
+    text = purpose.texts.latest("version")
     with transaction.atomic():
         # Her row is locked so that her answers are appended one at a time: the event
         # with the highest id is then the one her current answer names, as a replay of

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 
 # Sections appear in this order, lowest first; bands leave room for new apps.
@@ -30,7 +31,7 @@ TRAIL = 1100  # who looked at or changed her data
 @dataclass(frozen=True)
 class Section:
     key: str
-    title: str
+    title: str | Promise
     order: int
     collect: Callable[[object], object]
     covers: tuple[type[models.Model], ...]
@@ -44,7 +45,7 @@ def _qualname(func: Callable) -> str:
 
 
 def section(
-    key: str, title: str, *, order: int, covers: tuple[type[models.Model], ...] = ()
+    key: str, title: str | Promise, *, order: int, covers: tuple[type[models.Model], ...] = ()
 ) -> Callable[[Callable[[object], object]], Callable]:
     """Register `func(member)` as the download section `key`, shown as `title` (a lazy
     translation) at `order`; `covers` names the models it reads her data from."""

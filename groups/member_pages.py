@@ -5,6 +5,8 @@ Everything is reached through her (`user`), so nothing here can show another per
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -12,7 +14,6 @@ from django.http import Http404
 from coproduction.audit.models import AuditEvent
 from groups.models import (
     AgreementComment,
-    AgreementResponse,
     AgreementVersion,
     CoproGroup,
     Membership,
@@ -21,6 +22,9 @@ from groups.models import (
     SupportPlan,
 )
 from groups.permissions import get_own_membership
+
+if TYPE_CHECKING:
+    from groups.models import AgreementResponse
 
 PROFILE_FIELDS = ("preferred_name", "pronouns", "access_needs", "access_needs_other")
 SAFE_CONTACT_FIELDS = (
@@ -108,7 +112,7 @@ def agreement_answer(version: AgreementVersion | None, user) -> AgreementRespons
     """Her answer to a version of the agreement, if she gave one."""
     if version is None:
         return None
-    return AgreementResponse.objects.filter(version=version, member=user).first()
+    return version.responses.filter(member=user).first()
 
 
 def agreement_drafts(group: CoproGroup) -> list[AgreementVersion]:

@@ -15,7 +15,7 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils import timezone
 from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from coproduction.outbox.channels import Channel
 from groups.forms.fields import clean_phone
@@ -30,9 +30,9 @@ from groups.models import (
 from groups.services import BREAK_TOO_LONG, latest_break_end
 from groups.summaries import staff_name
 
-SKIP = gettext_lazy("You can leave this blank.")
+SKIP = _("You can leave this blank.")
 # For a value she cannot see or change (a hidden field): opening the page again mends it.
-PAGE_WENT_WRONG = gettext_lazy("Something went wrong on this page. Open it again, then save.")
+PAGE_WENT_WRONG = _("Something went wrong on this page. Open it again, then save.")
 
 
 @cache
@@ -43,20 +43,20 @@ def time_zone_names() -> frozenset[str]:
 
 # What each way of contacting her means, in her words.
 CHANNEL_LABELS = {
-    Channel.EMAIL: gettext_lazy("Email"),
-    Channel.SMS: gettext_lazy("Text message to my phone"),
-    Channel.CALL: gettext_lazy("Phone call"),
-    Channel.SUPPORT_WORKER: gettext_lazy("Through my support worker, who tells me in person"),
+    Channel.EMAIL: _("Email"),
+    Channel.SMS: _("Text message to my phone"),
+    Channel.CALL: _("Phone call"),
+    Channel.SUPPORT_WORKER: _("Through my support worker, who tells me in person"),
 }
 PHONE_CHANNELS = {Channel.SMS, Channel.CALL}
 # Channels that reach her directly, and so need safe days and times.
 TIMED_CHANNELS = {Channel.EMAIL, Channel.SMS, Channel.CALL}
 
-NO_CONTACT_HELP = gettext_lazy(
+NO_CONTACT_HELP = _(
     "Tick none and we will not contact you. You get in touch when you want. "
     "You can change this at any time."
 )
-WRITE_A_NAME = gettext_lazy("Write a name for us to call you.")
+WRITE_A_NAME = _("Write a name for us to call you.")
 
 
 # --- the shapes every member form is made of -----------------------------------------
@@ -117,7 +117,7 @@ class ChannelsField(forms.MultipleChoiceField):
     def __init__(self, *, channels=None, **kwargs) -> None:
         channels = list(Channel.values) if channels is None else list(channels)
         kwargs.setdefault("required", False)
-        kwargs.setdefault("label", gettext_lazy("Ways we may contact you"))
+        kwargs.setdefault("label", _("Ways we may contact you"))
         kwargs.setdefault("help_text", NO_CONTACT_HELP)
         super().__init__(choices=[(c, CHANNEL_LABELS[c]) for c in channels], **kwargs)
 
@@ -157,9 +157,9 @@ def password_field(label, help_text) -> forms.CharField:
 class JoinNameForm(forms.Form):
     # The page's heading asks the question; the label names the box.
     preferred_name = PreferredNameField(
-        label=gettext_lazy("Your name"),
+        label=_("Your name"),
         max_length=60,
-        help_text=gettext_lazy("Any name you like. It does not need to be your full or real name."),
+        help_text=_("Any name you like. It does not need to be your full or real name."),
     )
 
 
@@ -177,10 +177,8 @@ class JoinContactForm(forms.Form):
 
 class JoinAgreementForm(forms.Form):
     agrees = tick(
-        gettext_lazy("I agree with the group agreement"),
-        gettext_lazy(
-            "You do not have to answer now. You can say later, or say what you would change."
-        ),
+        _("I agree with the group agreement"),
+        _("You do not have to answer now. You can say later, or say what you would change."),
     )
 
 
@@ -188,15 +186,13 @@ class JoinPasswordForm(forms.Form):
     """Only when the link came without an email: a password is then how she signs in."""
 
     password1 = password_field(
-        gettext_lazy("Password"),
-        gettext_lazy(
+        _("Password"),
+        _(
             "You need it to sign in. Use at least 8 letters, numbers or signs, "
             "and not only numbers."
         ),
     )
-    password2 = password_field(
-        gettext_lazy("Password again"), gettext_lazy("So we know it is typed right.")
-    )
+    password2 = password_field(_("Password again"), _("So we know it is typed right."))
 
     def __init__(self, *args, preferred_name: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -206,7 +202,7 @@ class JoinPasswordForm(forms.Form):
         data = super().clean()
         first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:
-            self.add_error("password2", gettext_lazy("The two passwords are not the same."))
+            self.add_error("password2", _("The two passwords are not the same."))
         elif first:
             candidate = get_user_model()(username=self.preferred_name)
             try:
@@ -218,27 +214,27 @@ class JoinPasswordForm(forms.Form):
 
 # --- her details ------------------------------------------------------------------
 
-SO_SESSIONS_WORK = gettext_lazy("So sessions work for you.")
+SO_SESSIONS_WORK = _("So sessions work for you.")
 
 
 class ProfileForm(forms.Form):
     preferred_name = PreferredNameField(
-        label=gettext_lazy("The name you want to be called"),
+        label=_("The name you want to be called"),
         max_length=60,
-        help_text=gettext_lazy("So everyone uses the name you chose."),
+        help_text=_("So everyone uses the name you chose."),
     )
     pronouns = optional_text(
-        gettext_lazy("Your pronouns (optional)"),
-        gettext_lazy("For example she/her. So we use the right words for you."),
+        _("Your pronouns (optional)"),
+        _("For example she/her. So we use the right words for you."),
         max_length=40,
     )
     access_needs = checkboxes(
-        label=gettext_lazy("What helps you take part? (optional)"),
+        label=_("What helps you take part? (optional)"),
         choices=Profile.AccessNeed.choices,
         help_text=skippable(SO_SESSIONS_WORK),
     )
     access_needs_other = optional_text(
-        gettext_lazy("Anything else that helps you take part (optional)"),
+        _("Anything else that helps you take part (optional)"),
         SO_SESSIONS_WORK,
         max_length=500,
         rows=3,
@@ -248,42 +244,36 @@ class ProfileForm(forms.Form):
 class SafeContactForm(forms.Form):
     channels = ChannelsField()
     phone = optional_text(
-        gettext_lazy("Your phone number (optional)"),
-        gettext_lazy("Only needed for texts or calls."),
+        _("Your phone number (optional)"),
+        _("Only needed for texts or calls."),
         max_length=30,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     safe_days = checkboxes(
         forms.TypedMultipleChoiceField,
-        label=gettext_lazy("Which days are safe?"),
+        label=_("Which days are safe?"),
         choices=WEEKDAYS,
         coerce=int,
-        help_text=gettext_lazy(
-            "We only contact you on these days. Needed for email, texts and calls."
-        ),
+        help_text=_("We only contact you on these days. Needed for email, texts and calls."),
     )
-    safe_from = time_field(
-        gettext_lazy("Safe from"), gettext_lazy("The earliest time we may contact you.")
-    )
-    safe_until = time_field(
-        gettext_lazy("Safe until"), gettext_lazy("The latest time we may contact you.")
-    )
+    safe_from = time_field(_("Safe from"), _("The earliest time we may contact you."))
+    safe_until = time_field(_("Safe until"), _("The latest time we may contact you."))
     voicemail_ok = tick(
-        gettext_lazy("You may leave a voicemail"),
-        gettext_lazy("If you leave this unticked, we never leave a voicemail."),
+        _("You may leave a voicemail"),
+        _("If you leave this unticked, we never leave a voicemail."),
     )
     sender_name = optional_text(
-        gettext_lazy("Name messages come from (optional)"),
-        gettext_lazy("The name messages come from, e.g. Jo. So a message does not stand out."),
+        _("Name messages come from (optional)"),
+        _("The name messages come from, e.g. Jo. So a message does not stand out."),
         max_length=40,
     )
     may_mention_group = tick(
-        gettext_lazy("Messages may say they are about the group"),
-        gettext_lazy("If you leave this unticked, messages will not mention the group."),
+        _("Messages may say they are about the group"),
+        _("If you leave this unticked, messages will not mention the group."),
     )
     reply_word = optional_text(
-        gettext_lazy("How you would like to reply (optional)"),
-        gettext_lazy("For example: 1 OK, 2 not great, 3 please call. So a reply is quick."),
+        _("How you would like to reply (optional)"),
+        _("For example: 1 OK, 2 not great, 3 please call. So a reply is quick."),
         max_length=80,
     )
     time_zone = forms.CharField(
@@ -308,49 +298,49 @@ class SafeContactForm(forms.Form):
         data = super().clean()
         channels = set(data.get("channels") or [])
         if channels & PHONE_CHANNELS and "phone" in data and not data["phone"]:
-            self.add_error("phone", gettext_lazy("Add your number, or untick texts and calls."))
+            self.add_error("phone", _("Add your number, or untick texts and calls."))
         if channels & TIMED_CHANNELS and "safe_days" in data and not data["safe_days"]:
             self.add_error(
                 "safe_days",
-                gettext_lazy("Choose at least one safe day, or untick email, texts and calls."),
+                _("Choose at least one safe day, or untick email, texts and calls."),
             )
         start, end = data.get("safe_from"), data.get("safe_until")
         if start and end and start >= end:
-            self.add_error("safe_until", gettext_lazy("Choose a time after the ‘safe from’ time."))
+            self.add_error("safe_until", _("Choose a time after the ‘safe from’ time."))
         return data
 
 
 class SupportContactForm(forms.Form):
     kind = radios(
-        gettext_lazy("Who is it?"),
+        _("Who is it?"),
         SupportContact.Kind.choices,
         initial=SupportContact.Kind.TRUSTED_PERSON,
     )
     name = optional_text(
-        gettext_lazy("Their name (optional)"),
-        gettext_lazy("So you and we know who this is."),
+        _("Their name (optional)"),
+        _("So you and we know who this is."),
         max_length=80,
     )
     channel = forms.ChoiceField(
-        label=gettext_lazy("How to reach them (optional)"),
-        choices=[("", gettext_lazy("Not needed"))]
+        label=_("How to reach them (optional)"),
+        choices=[("", _("Not needed"))]
         + [(c, CHANNEL_LABELS[c]) for c in (Channel.EMAIL, Channel.SMS, Channel.CALL)],
         required=False,
-        help_text=skippable(gettext_lazy("So we can reach them if you ask.")),
+        help_text=skippable(_("So we can reach them if you ask.")),
     )
     contact_detail = optional_text(
-        gettext_lazy("Their email or phone number (optional)"),
-        gettext_lazy("Needed only if you chose how to reach them."),
+        _("Their email or phone number (optional)"),
+        _("Needed only if you chose how to reach them."),
         max_length=120,
     )
     contact_if_i_ask = tick(
-        gettext_lazy("Contact them if I ask"),
-        gettext_lazy("We only get in touch with them when you ask us to."),
+        _("Contact them if I ask"),
+        _("We only get in touch with them when you ask us to."),
         initial=True,
     )
     contact_if_worried = tick(
-        gettext_lazy("Contact them if you are worried about me"),
-        gettext_lazy(
+        _("Contact them if you are worried about me"),
+        _(
             "If you leave this unticked, we never contact them unless you ask. "
             "If you tick it, we may contact them when we are worried about you."
         ),
@@ -362,17 +352,15 @@ class SupportContactForm(forms.Form):
         if channel and not detail:
             self.add_error(
                 "contact_detail",
-                gettext_lazy("Add their email or number, or choose ‘Not needed’."),
+                _("Add their email or number, or choose ‘Not needed’."),
             )
         elif detail and not channel:
-            self.add_error("channel", gettext_lazy("Choose how to reach them."))
+            self.add_error("channel", _("Choose how to reach them."))
         elif channel == Channel.EMAIL:
             try:
                 forms.EmailField().clean(detail)
             except forms.ValidationError:
-                self.add_error(
-                    "contact_detail", gettext_lazy("Write an email address, like jo@example.org.")
-                )
+                self.add_error("contact_detail", _("Write an email address, like jo@example.org."))
         elif channel in PHONE_CHANNELS:
             try:
                 detail = clean_phone(detail)
@@ -388,29 +376,21 @@ def _plan_words(label, why) -> forms.CharField:
 
 
 class SupportPlanForm(forms.Form):
-    what_helps = _plan_words(
-        gettext_lazy("What helps me"), gettext_lazy("So the people you choose know what helps you.")
-    )
+    what_helps = _plan_words(_("What helps me"), _("So the people you choose know what helps you."))
     signs_to_notice = _plan_words(
-        gettext_lazy("Signs I'd like others to notice"),
-        gettext_lazy("So they can notice when things are hard for you."),
+        _("Signs I'd like others to notice"),
+        _("So they can notice when things are hard for you."),
     )
-    please_do = _plan_words(
-        gettext_lazy("Please do"), gettext_lazy("What you would like them to do.")
-    )
-    please_do_not = _plan_words(
-        gettext_lazy("Please don't"), gettext_lazy("What you would like them not to do.")
-    )
+    please_do = _plan_words(_("Please do"), _("What you would like them to do."))
+    please_do_not = _plan_words(_("Please don't"), _("What you would like them not to do."))
 
 
 class SupportPlanSharingForm(forms.Form):
     readers = checkboxes(
         ReaderChoiceField,
-        label=gettext_lazy("Who can see my plan"),
+        label=_("Who can see my plan"),
         queryset=None,
-        help_text=gettext_lazy(
-            "Tick nobody and only you can see it. You can change this at any time."
-        ),
+        help_text=_("Tick nobody and only you can see it. You can change this at any time."),
     )
 
     def __init__(self, *args, staff, **kwargs) -> None:
@@ -423,16 +403,14 @@ class SupportPlanSharingForm(forms.Form):
 
 class StepBackForm(forms.Form):
     until = forms.DateField(
-        label=gettext_lazy("Back on (optional)"),
+        label=_("Back on (optional)"),
         required=False,
         widget=date_input(),
-        help_text=skippable(
-            gettext_lazy("If you pick a date, you come back that day by yourself.")
-        ),
+        help_text=skippable(_("If you pick a date, you come back that day by yourself.")),
     )
     keep_session_changes = tick(
-        gettext_lazy("Still tell me if a session changes"),
-        gettext_lazy("If you leave this unticked, we send you nothing while you take a break."),
+        _("Still tell me if a session changes"),
+        _("If you leave this unticked, we send you nothing while you take a break."),
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -447,7 +425,7 @@ class StepBackForm(forms.Form):
     def clean_until(self):
         until = self.cleaned_data["until"]
         if until is not None and until <= timezone.localdate():
-            raise forms.ValidationError(gettext_lazy("Choose a date after today."))
+            raise forms.ValidationError(_("Choose a date after today."))
         if until is not None and until > latest_break_end(timezone.localdate()):
             raise forms.ValidationError(BREAK_TOO_LONG)
         return until
@@ -455,14 +433,14 @@ class StepBackForm(forms.Form):
 
 class LeaveForm(forms.Form):
     choice = radios(
-        gettext_lazy("What should happen to your information?"),
+        _("What should happen to your information?"),
         Membership.LeaveChoice.choices,
         initial=Membership.LeaveChoice.KEEP,
-        help_text=gettext_lazy("If you keep it, you can come back later and it is all still here."),
+        help_text=_("If you keep it, you can come back later and it is all still here."),
     )
     confirm = forms.BooleanField(
-        label=gettext_lazy("Yes, I want to leave the group"),
-        help_text=gettext_lazy("Tick this to leave."),
+        label=_("Yes, I want to leave the group"),
+        help_text=_("Tick this to leave."),
     )
 
 
@@ -470,18 +448,18 @@ class AgreementResponseForm(forms.Form):
     AGREE, DISAGREE = "agree", "disagree"
 
     answer = radios(
-        gettext_lazy("What do you think?"),
+        _("What do you think?"),
         [
-            (AGREE, gettext_lazy("I agree")),
-            (DISAGREE, gettext_lazy("I do not agree with all of it")),
+            (AGREE, _("I agree")),
+            (DISAGREE, _("I do not agree with all of it")),
         ],
     )
     disagreement = forms.CharField(
-        label=gettext_lazy("What would you change?"),
+        label=_("What would you change?"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Only if you do not agree. So the group can talk about it."),
+        help_text=_("Only if you do not agree. So the group can talk about it."),
     )
 
     @classmethod
@@ -498,13 +476,13 @@ class AgreementResponseForm(forms.Form):
 class AgreementCommentForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     kind = radios(
-        gettext_lazy("What is it?"),
+        _("What is it?"),
         AgreementComment.Kind.choices,
         initial=AgreementComment.Kind.COMMENT,
     )
     text = forms.CharField(
-        label=gettext_lazy("Your words"),
+        label=_("Your words"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("The group will read it when they next talk about the agreement."),
+        help_text=_("The group will read it when they next talk about the agreement."),
     )

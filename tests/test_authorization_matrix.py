@@ -129,7 +129,8 @@ PUBLIC = dict.fromkeys(ROLES, 200)
 # membership's status (a member who stepped back or left still has her own account);
 # staff get 403.
 MEMBER_PAGE = {ANON: LOGIN} | dict.fromkeys(MEMBERS, 200) | dict.fromkeys(STAFF, 403)
-# Posting to one: done, then redirected back into the portal.
+# Posting to one: done, then redirected back into the portal. (A POST with nothing in
+# it, where the page needs an answer, shows the form again: 200 for whoever may post.)
 MEMBER_POST = MEMBER_PAGE | dict.fromkeys(MEMBERS, DONE)
 # A "my/groups/<Tuesday>/" page: Aisha is not in the Tuesday group; Kerry has left it.
 MEMBER_TUESDAY_PAGE = MEMBER_PAGE | {"aisha": 404, "kerry": 404}
@@ -147,13 +148,11 @@ STAFF_TUESDAY_PAGE = (
     | dict.fromkeys(STAFF, 404)
     | {"helen": 200, "dee": 200, "grace": 200}
 )
-STAFF_TUESDAY_POST = STAFF_TUESDAY_PAGE | {"helen": DONE, "dee": DONE, "grace": DONE}
 # Facilitator-only: a support worker's role is too low.
 FACILITATOR_PAGE = STAFF_TUESDAY_PAGE | {"dee": 403, "grace": 403}
 FACILITATOR_POST = FACILITATOR_PAGE | {"helen": DONE}
 # Sam's own record: Dee supports her; Grace is in the group but does not support her.
 SAM_DETAIL = STAFF_TUESDAY_PAGE | {"grace": 403}
-SAM_DETAIL_POST = SAM_DETAIL | {"helen": DONE, "dee": DONE}
 # Sam's plan: shared with Dee only, so Helen's role does not open it either.
 SAM_PLAN = SAM_DETAIL | {"helen": 403}
 
@@ -161,7 +160,6 @@ SAM_PLAN = SAM_DETAIL | {"helen": 403}
 # Pinned: the rules do not say what a partner admin or the operator (staff, no group)
 # gets here.
 STAFF_OWN_PAGE = {ANON: LOGIN} | dict.fromkeys(MEMBERS, 403) | dict.fromkeys(STAFF, 200)
-STAFF_OWN_POST = STAFF_OWN_PAGE | dict.fromkeys(STAFF, DONE)
 
 # The admin site: only partner admins and the operator (is_staff) get in, each partner
 # admin scoped to her own organisations; everyone else signed in is sent to the admin's
@@ -181,88 +179,42 @@ ADMIN_OPERATOR_PAGE = ADMIN_PAGE | {"ruth": 403, "neil": 403}
 # --- what a URL points at ----------------------------------------------------------------
 
 
-def no_args(w) -> list:
-    return []
+def of(*names: str) -> Callable[[SimpleNamespace], list]:
+    """A URL's arguments: the ids of the world's objects called `names` (or the values
+    themselves, for a token), in order."""
+
+    def args(w: SimpleNamespace) -> list:
+        return [getattr(getattr(w, name), "pk", getattr(w, name)) for name in names]
+
+    return args
 
 
-def tuesday(w) -> list:
-    return [w.tuesday.pk]
+def literally(*values) -> Callable[[SimpleNamespace], list]:
+    """A URL's arguments that are the same in every world."""
+    return lambda w: list(values)
 
 
-def sams_contact(w) -> list:
-    return [w.sams_contact.pk]
-
-
-def sam_in_tuesday(w) -> list:
-    return [w.tuesday.pk, w.sam_membership.pk]
-
-
-def draft_v2(w) -> list:
-    return [w.tuesday.pk, w.v2.pk]
-
-
-def sams_proposal(w) -> list:
-    return [w.tuesday.pk, w.proposal.pk]
-
-
-def join_token(w) -> list:
-    return [w.join_token]
-
-
-def password_token(w) -> list:
-    return [w.password_token]
-
-
-def helens_training(w) -> list:
-    return [w.helens_training.pk]
-
-
-def riverside(w) -> list:
-    return [w.riverside.pk]
-
-
-def sams_profile(w) -> list:
-    return [w.sams_profile.pk]
-
-
-def sam(w) -> list:
-    return [w.sam.pk]
-
-
-def photos(w) -> list:
-    return ["photos"]
-
-
-def sams_contribution(w) -> list:
-    return [w.sams_contribution.pk]
-
-
-def sams_export(w) -> list:
-    return [w.sams_export.pk]
-
-
-def sams_erasure(w) -> list:
-    return [w.sams_erasure.pk]
-
-
-def erasure_in_tuesday(w) -> list:
-    return [w.tuesday.pk, w.sams_erasure.pk]
-
-
-def sams_answer(w) -> list:
-    return [w.sams_answer.pk]
-
-
-def an_audit_row(w) -> list:
-    return [w.an_audit_row.pk]
-
-
-def a_purpose(w) -> list:
-    return [w.photos.pk]
-
-
-def the_groups_app(w) -> list:
-    return ["groups"]
+no_args = of()
+tuesday = of("tuesday")
+sams_contact = of("sams_contact")
+sam_in_tuesday = of("tuesday", "sam_membership")
+draft_v2 = of("tuesday", "v2")
+sams_proposal = of("tuesday", "proposal")
+join_token = of("join_token")
+password_token = of("password_token")
+helens_training = of("helens_training")
+riverside = of("riverside")
+sams_profile = of("sams_profile")
+sam = of("sam")
+photos = literally("photos")
+sams_contribution = of("sams_contribution")
+sams_export = of("sams_export")
+sams_erasure = of("sams_erasure")
+erasure_in_tuesday = of("tuesday", "sams_erasure")
+sams_answer = of("sams_answer")
+an_audit_row = of("an_audit_row")
+a_purpose = of("photos")
+the_groups_app = literally("groups")
 
 
 # --- what a POST sends -------------------------------------------------------------------
@@ -375,7 +327,7 @@ TABLE = [
     wrong("groups:my_agreement", tuesday, PUT, "sam"),
     Row("groups:my_agreement_comment", tuesday, POST, MEMBER_TUESDAY_POST, a_comment_on_v2),
     wrong("groups:my_agreement_comment", tuesday, GET, "sam"),
-    # The groups staff pages.
+    # The groups staff pages. A POST with nothing in it shows the form again (200).
     Row("groups:roster", tuesday, GET, STAFF_TUESDAY_PAGE),
     wrong("groups:roster", tuesday, POST, "helen"),
     Row("groups:invite", tuesday, GET, FACILITATOR_PAGE),
@@ -450,6 +402,9 @@ TABLE = [
     Row("consent:group_choices", tuesday, GET, STAFF_TUESDAY_PAGE),
     wrong("consent:group_choices", tuesday, POST, "helen"),
     Row("consent:member_choices", sam_in_tuesday, GET, SAM_DETAIL),
+    # Recording an answer on her behalf is a facilitator's (consent_record), and so are
+    # the history of her answers and a contribution added for her: Dee, who supports
+    # her, sees her answers but may do none of these. Pinned.
     Row("consent:member_choices", sam_in_tuesday, POST, FACILITATOR_PAGE),
     wrong("consent:member_choices", sam_in_tuesday, PUT, "helen"),
     Row("consent:member_choice_history", sam_in_tuesday, GET, FACILITATOR_PAGE),

@@ -16,7 +16,8 @@ with its reason), as does one whose refused method has no row.
 One test per row; its failure lists every role that got the wrong answer. The world is
 built once for the module, each person signed in once; each role of each row runs in a
 savepoint rolled back after it, so a POST that does its work leaves nothing for the next.
-About 150 tests (1,300 requests), two to three minutes on PostgreSQL on a busy two-core machine.
+About 150 tests (1,300 requests): two to three minutes on PostgreSQL on a busy two-core
+machine.
 
 The world:
 

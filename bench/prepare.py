@@ -124,6 +124,29 @@ def count_queries(pages: list[Page], clients: dict[str, Client]) -> None:
         page.queries = len(queries)
 
 
+# Where a request's own time goes, by the code it is spent in (first match wins).
+AREAS = [
+    ("SQL (the driver's execute)", re.compile(r"psycopg|backends/")),
+    ("templates (django.template)", re.compile(r"django/template/")),
+    ("ORM: building objects and queries", re.compile(r"django/db/")),
+    ("URLs: reverse and resolve", re.compile(r"django/urls/")),
+    ("translation (gettext)", re.compile(r"translation/|gettext\.py")),
+    ("encryption (cryptography)", re.compile(r"cryptography/|coproduction/crypto/")),
+    ("Hearth's own code", re.compile(re.escape(str(ROOT)) + r"/(?!\.venv/)")),
+]
+
+
+def time_by_area(stats: pstats.Stats) -> list[tuple[str, float]]:
+    """The profile's own time summed by area; built-ins count where their caller is
+    unknown, as "other"."""
+    totals: dict[str, float] = {}
+    for (filename, _, function), (_, _, own, _, _) in stats.stats.items():
+        where = f"{filename} {function}"
+        area = next((name for name, pattern in AREAS if pattern.search(where)), "other")
+        totals[area] = totals.get(area, 0.0) + own
+    return sorted(totals.items(), key=lambda item: -item[1])
+
+
 def profile(page: Page, client: Client, top: int = 15) -> str:
     """cProfile of one warm request: the top functions by own time and by cumulative time."""
     client.get(page.url)
@@ -133,6 +156,9 @@ def profile(page: Page, client: Client, top: int = 15) -> str:
     profiler.disable()
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
+    out.write(f"## {page.name} ({page.url}): own time by area, {stats.total_tt * 1000:.0f} ms\n")
+    for area, seconds in time_by_area(stats):
+        out.write(f"   {seconds * 1000:7.1f} ms  {seconds / stats.total_tt:4.0%}  {area}\n")
     out.write(f"## {page.name} ({page.url}): top {top} by own time\n")
     stats.sort_stats("tottime").print_stats(top)
     out.write(f"## {page.name} ({page.url}): Hearth's own code, top {top} by cumulative time\n")

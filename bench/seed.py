@@ -242,25 +242,18 @@ STATUSES = (
 
 
 def _memberships(group, members, facilitators, worker, rng: random.Random, now) -> list:
+    staff = [(f, Membership.Role.FACILITATOR) for f in facilitators]
+    staff.append((worker, Membership.Role.SUPPORT_WORKER))
     rows = [
         Membership(
-            user=f,
+            user=person,
             group=group,
-            role=Membership.Role.FACILITATOR,
+            role=role,
             status=Membership.Status.ACTIVE,
             joined_at=now - dt.timedelta(days=800),
         )
-        for f in facilitators
+        for person, role in staff
     ]
-    rows.append(
-        Membership(
-            user=worker,
-            group=group,
-            role=Membership.Role.SUPPORT_WORKER,
-            status=Membership.Status.ACTIVE,
-            joined_at=now - dt.timedelta(days=800),
-        )
-    )
     for i, user in enumerate(members):
         # Her first member is always active: the one the bench signs in as.
         status = Membership.Status.ACTIVE if i == 0 else rng.choice(STATUSES)

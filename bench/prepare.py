@@ -40,6 +40,7 @@ class Page:
     who: str  # "member" or "staff"
     word: str
     queries: int | None = None
+    sql_ms: float | None = None  # the database's time for those queries, one request
 
 
 class SignInFailed(RuntimeError):
@@ -122,6 +123,7 @@ def count_queries(pages: list[Page], clients: dict[str, Client]) -> None:
                 f"{page.name} ({page.url}) answered {response.status_code} without {page.word!r}"
             )
         page.queries = len(queries)
+        page.sql_ms = round(sum(float(q["time"]) for q in queries.captured_queries) * 1000, 1)
 
 
 # Where a request's own time goes, by the code it is spent in (first match wins).
@@ -137,12 +139,15 @@ AREAS = [
 
 
 def time_by_area(stats: pstats.Stats) -> list[tuple[str, float]]:
-    """The profile's own time summed by area; built-ins count where their caller is
-    unknown, as "other"."""
+    """The profile's own time summed by area. Built-ins (getattr, str methods) name no
+    file, so they count as "other", with the standard library and asgiref."""
     totals: dict[str, float] = {}
     for (filename, _, function), (_, _, own, _, _) in stats.stats.items():
         where = f"{filename} {function}"
-        area = next((name for name, pattern in AREAS if pattern.search(where)), "other")
+        area = next(
+            (name for name, pattern in AREAS if pattern.search(where)),
+            "other: built-ins, standard library, asgiref",
+        )
         totals[area] = totals.get(area, 0.0) + own
     return sorted(totals.items(), key=lambda item: -item[1])
 

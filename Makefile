@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install run test lint typecheck lock clean
+.PHONY: install run test lint typecheck lock clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,3 +47,8 @@ lock: install
 
 clean:
 	rm -rf $(VENV) staticfiles .mypy_cache .import_linter_cache .grimp_cache
+
+# Staff and member pages against the framework's floor (bench/pages.py; needs PostgreSQL,
+# Redis and /usr/bin/wrk). BENCH_ARGS passes options, e.g. BENCH_ARGS="--scale small".
+bench: install
+	$(BIN)/python bench/pages.py $(BENCH_ARGS)

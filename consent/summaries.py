@@ -16,6 +16,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -117,6 +119,7 @@ class ChoicesRow:
     status: str
     url: str
     answers: list[str] = field(default_factory=list)
+    cells: str = ""
 
 
 def name_of(preferred: str | None, first_name: str | None, default: str = "A member") -> str:
@@ -150,6 +153,9 @@ def group_choices_table(
     starts at the most private option). Her page's address is reversed once."""
     counts = [PurposeCount.of(purpose) for purpose in purposes]
     labels = dict(Answer.choices)
+    # Each answer's table cell, escaped once: a hundred members make eight hundred
+    # cells of three kinds, too many to render one by one in the template.
+    cells = {answer: format_html("<td>{}</td>", label) for answer, label in labels.items()}
     # Reversed once for the table: only her membership id differs from row to row.
     prefix, _zero, suffix = reverse("consent:member_choices", args=[group_id, 0]).rpartition("/0/")
     statuses: dict[tuple[str, dt.date | None], str] = {}
@@ -161,17 +167,20 @@ def group_choices_table(
             if key not in statuses:
                 statuses[key] = status_text(Membership(status=key[0], stepped_back_until=key[1]))
             status = statuses[key]
-        row = ChoicesRow(
-            membership_id=member["pk"],
-            name=name_of(member["preferred_name"], member["first_name"]),
-            status=status,
-            url=f"{prefix}/{member['pk']}/{suffix}",
-        )
-        for count in counts:
-            answer = answers.get((member["user_id"], count.purpose.pk), Answer.NO)
+        mine = [answers.get((member["user_id"], count.purpose.pk), Answer.NO) for count in counts]
+        for count, answer in zip(counts, mine, strict=True):
             count.add(answer)
-            row.answers.append(labels[answer])
-        rows.append(row)
+        rows.append(
+            ChoicesRow(
+                membership_id=member["pk"],
+                name=name_of(member["preferred_name"], member["first_name"]),
+                status=status,
+                url=f"{prefix}/{member['pk']}/{suffix}",
+                answers=[labels[answer] for answer in mine],
+                # Safe: each cell was escaped when it was made.
+                cells=mark_safe("".join(cells[answer] for answer in mine)),  # noqa: S308
+            )
+        )
     return rows, counts
 
 

@@ -180,7 +180,7 @@ def event(answer: str, *, recorded_by=None, member_id: int = 1, method="portal")
         at=AT,
         recorded_by_id=recorded_by.pk if recorded_by else member_id,
     )
-    item.text = SimpleNamespace(question="May we take photos?")
+    item.text = ConsentText(question="May we take photos?")
     if recorded_by is not None:
         item.recorded_by = recorded_by
     return item

@@ -127,30 +127,18 @@ def name_of(preferred: str | None, first_name: str | None, default: str = "A mem
     return preferred or first_name or default
 
 
-def answers_now(member_ids: Iterable[int]) -> dict[tuple[int, int], str]:
-    """(member id, purpose id) → her current answer, read as values: one row per member
-    and purpose she answered, however the answers are stored."""
-    return {
-        (member_id, purpose_id): answer
-        for member_id, purpose_id, answer in ConsentEvent.objects.latest_per_purpose(
-            list(member_ids)
-        )
-        .order_by()
-        .values_list("member_id", "purpose_id", "answer")
-    }
-
-
 def group_choices_table(
     members: Iterable[dict[str, Any]],
     purposes: list[ConsentPurpose],
-    answers: dict[tuple[int, int], str],
+    answers: dict[int, dict[str, str]],
     *,
     group_id: int,
 ) -> tuple[list[ChoicesRow], list[PurposeCount]]:
     """The table of everyone's answers and the counts for planning, from member rows
     (`pk`, `user_id`, `status`, `stepped_back_until`, `preferred_name`, `first_name`)
-    and `answers_now`. A purpose she never answered counts as no (rule 2: every choice
-    starts at the most private option). Her page's address is reversed once."""
+    and `policy.answers` for their users. A purpose she never answered counts as no (rule
+    2: every choice starts at the most private option). Her page's address is reversed
+    once."""
     counts = [PurposeCount.of(purpose) for purpose in purposes]
     labels = dict(Answer.choices)
     # Each answer's table cell, escaped once: a hundred members make eight hundred
@@ -167,7 +155,8 @@ def group_choices_table(
             if key not in statuses:
                 statuses[key] = status_text(Membership(status=key[0], stepped_back_until=key[1]))
             status = statuses[key]
-        mine = [answers.get((member["user_id"], count.purpose.pk), Answer.NO) for count in counts]
+        hers = answers.get(member["user_id"], {})
+        mine = [hers.get(count.purpose.slug, Answer.NO) for count in counts]
         for count, answer in zip(counts, mine, strict=True):
             count.add(answer)
         rows.append(

@@ -57,7 +57,7 @@ def group_choices(request: HttpRequest, access: StaffAccess) -> HttpResponse:
     rows, counts = summaries.group_choices_table(
         members,
         policy.purposes(),
-        summaries.answers_now(m["user_id"] for m in members),
+        policy.answers([m["user_id"] for m in members]),
         group_id=access.group.pk,
     )
     return render(

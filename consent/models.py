@@ -45,6 +45,17 @@ class ConsentText(models.Model):
     version = models.PositiveIntegerField()
     question = models.CharField(max_length=200)
     explanation = models.TextField(help_text="What this means, in plain words.")
+    # Staff-facing wordings of this version, for the table of everyone's answers: a
+    # column heading, and what a yes means after "3 members ...". Blank keeps the last
+    # version's (or, for the heading, the question).
+    short_label = models.CharField(
+        max_length=60, blank=True, help_text="A short column heading for staff, e.g. “Photos”."
+    )
+    agreed_to = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="What a yes means, after “3 members”, e.g. “agreed to be photographed”.",
+    )
     published_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

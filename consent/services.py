@@ -224,18 +224,24 @@ def data_export_request(*, member, acting_user) -> DataExport:
     return export
 
 
-def export_read(export: DataExport) -> bytes | None:
-    """Her download as she saves it, decrypted on the way out; None if it is past its
-    keeping time, its file is gone or her key was destroyed."""
-    if export.status != DataExport.Status.READY or not export.path:
-        return None
-    if export.created_at + EXPORT_KEPT_FOR <= timezone.now():
-        return None
-    path = export_dir() / export.path
+def data_export_download(*, member, export_id: int) -> bytes:
+    """Her ready download as she saves it, decrypted on the way out, then the audit row
+    of her downloading it (the one write: if it fails, nothing is handed over).
+    `DataExport.DoesNotExist` if it is not hers, not ready, past its keeping time, its
+    file is gone or her key was destroyed; nothing is recorded then."""
+    export = member.data_exports.get(
+        pk=export_id,
+        status=DataExport.Status.READY,
+        created_at__gt=timezone.now() - EXPORT_KEPT_FOR,
+    )
     try:
-        return crypto.decrypt_bytes(path.read_bytes())
+        if not export.path:
+            raise FileNotFoundError(export.pk)
+        content = crypto.decrypt_bytes((export_dir() / export.path).read_bytes())
     except (FileNotFoundError, crypto.UnreadableCiphertext):
-        return None
+        raise DataExport.DoesNotExist("Her download cannot be read") from None
+    audit_record(actor=member, action="data.export_download", subject=export, subject_user=member)
+    return content
 
 
 def _write_private(path: Path, content: bytes) -> None:
@@ -309,41 +315,45 @@ def erasure_request(*, member, acting_user) -> ErasureRequest:
     return request
 
 
-def erasure_withdraw(*, request: ErasureRequest, acting_user) -> ErasureRequest:
-    """She changes her mind before it is carried out (after a confirmation too)."""
-    if acting_user.pk != request.member_ref:
+def erasure_withdraw(*, erasure: ErasureRequest, acting_user) -> ErasureRequest:
+    """She changes her mind before it is carried out (after a confirmation too). The
+    change and its audit row are one transaction; withdrawing twice withdraws once."""
+    if acting_user.pk != erasure.member_ref:
         raise ValidationError("Only she can withdraw her request.")
-    updated = ErasureRequest.objects.filter(
-        pk=request.pk,
-        status__in=[ErasureRequest.Status.REQUESTED, ErasureRequest.Status.CONFIRMED],
-    ).update(status=ErasureRequest.Status.WITHDRAWN)
-    request.refresh_from_db()
-    if updated:
-        audit_record(actor=acting_user, action="erasure.withdraw", subject=request)
-    return request
+    with transaction.atomic():
+        updated = ErasureRequest.objects.filter(
+            pk=erasure.pk,
+            status__in=[ErasureRequest.Status.REQUESTED, ErasureRequest.Status.CONFIRMED],
+        ).update(status=ErasureRequest.Status.WITHDRAWN)
+        if updated:
+            audit_record(actor=acting_user, action="erasure.withdraw", subject=erasure)
+    erasure.refresh_from_db()
+    return erasure
 
 
 def erasure_confirm(
-    *, request: ErasureRequest, acting_user, kept_for_legal_reasons: str = ""
+    *, erasure: ErasureRequest, acting_user, kept_for_legal_reasons: str = ""
 ) -> ErasureRequest:
-    """A facilitator confirms the request. With nothing kept for a legal reason it is
-    carried out now; with a reason, it waits for `stands_at` so that she sees the reason
-    (on her data page) before her account closes. Confirming twice confirms once."""
-    if request.member is None or not _is_facilitator_for(acting_user, request.member):
+    """A facilitator confirms the request, with its audit row in the same transaction.
+    With nothing kept for a legal reason it is carried out now; with a reason, it waits
+    for `stands_at` so that she sees the reason (on her data page) before her account
+    closes. Confirming twice confirms once."""
+    if erasure.member is None or not _is_facilitator_for(acting_user, erasure.member):
         raise ValidationError("Only a facilitator of her group can confirm this.")
-    updated = ErasureRequest.objects.filter(
-        pk=request.pk, status=ErasureRequest.Status.REQUESTED
-    ).update(
-        status=ErasureRequest.Status.CONFIRMED,
-        decided_by=acting_user,
-        kept_for_legal_reasons=kept_for_legal_reasons.strip(),
-    )
-    request.refresh_from_db()
-    if updated:
-        audit_record(actor=acting_user, action="erasure.confirm", subject=request)
-    if request.kept_for_legal_reasons:
-        return request
-    return erasure_carry_out(request_id=request.pk)
+    with transaction.atomic():
+        updated = ErasureRequest.objects.filter(
+            pk=erasure.pk, status=ErasureRequest.Status.REQUESTED
+        ).update(
+            status=ErasureRequest.Status.CONFIRMED,
+            decided_by=acting_user,
+            kept_for_legal_reasons=kept_for_legal_reasons.strip(),
+        )
+        if updated:
+            audit_record(actor=acting_user, action="erasure.confirm", subject=erasure)
+    erasure.refresh_from_db()
+    if erasure.kept_for_legal_reasons:
+        return erasure
+    return erasure_carry_out(request_id=erasure.pk)
 
 
 def erasures_due(*, now: dt.datetime | None = None) -> int:

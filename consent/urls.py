@@ -1,7 +1,8 @@
 from django.urls import path, register_converter
 
 from consent.models import ConsentPurpose
-from consent.views import member, staff
+from consent.views import staff
+from consent.views.member import answers, contributions, data, front, seen
 
 app_name = "consent"
 
@@ -27,24 +28,24 @@ register_converter(PurposeConverter, "purpose")
 
 urlpatterns = [
     # The member portal.
-    path("my/more/", member.more, name="my_more"),
-    path("my/choices/", member.choices, name="my_choices"),
-    path("my/choices/history/", member.choice_history, name="my_choice_history"),
-    path("my/choices/<purpose:slug>/", member.choice_set, name="my_choice_set"),
-    path("my/contributions/", member.contributions, name="my_contributions"),
+    path("my/more/", front.more, name="my_more"),
+    path("my/choices/", answers.choices, name="my_choices"),
+    path("my/choices/history/", answers.choice_history, name="my_choice_history"),
+    path("my/choices/<purpose:slug>/", answers.choice_set, name="my_choice_set"),
+    path("my/contributions/", contributions.contributions, name="my_contributions"),
     path(
         "my/contributions/<int:contribution_id>/visibility/",
-        member.contribution_visibility,
+        contributions.contribution_visibility,
         name="my_contribution_visibility",
     ),
-    path("my/who-sees-what/", member.who_sees_what, name="my_who_sees_what"),
-    path("my/who-looked/", member.who_looked, name="my_who_looked"),
-    path("my/data/", member.my_data, name="my_data"),
-    path("my/data/download/", member.data_download_request, name="my_data_download_request"),
-    path("my/data/download/<int:export_id>/", member.data_download, name="my_data_download"),
-    path("my/data/remove/", member.erase, name="my_data_erase"),
+    path("my/who-sees-what/", seen.who_sees_what, name="my_who_sees_what"),
+    path("my/who-looked/", seen.who_looked, name="my_who_looked"),
+    path("my/data/", data.my_data, name="my_data"),
+    path("my/data/download/", data.data_download_request, name="my_data_download_request"),
+    path("my/data/download/<int:export_id>/", data.data_download, name="my_data_download"),
+    path("my/data/remove/", data.erase, name="my_data_erase"),
     path(
-        "my/data/remove/<int:request_id>/withdraw/", member.erase_withdraw, name="my_erase_withdraw"
+        "my/data/remove/<int:request_id>/withdraw/", data.erase_withdraw, name="my_erase_withdraw"
     ),
     # Staff pages.
     path("staff/groups/<int:group_id>/choices/", staff.group_choices, name="group_choices"),

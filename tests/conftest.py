@@ -105,10 +105,11 @@ PostgresOperations.sql_flush = _sql_flush_lifting_truncate_guards
 
 
 _PURPOSES = importlib.import_module("consent.migrations.0002_ledger_and_purposes").PURPOSES
+_WORDINGS = importlib.import_module("consent.migrations.0007_text_short_labels").WORDINGS
 
 
 def ensure_purposes() -> dict:
-    """slug → purpose, as the data migration makes them. Transactional (live-server) tests
+    """slug → purpose, as the data migrations make them. Transactional (live-server) tests
     empty every table when they end, migration data included, so each test that uses the
     database makes sure they are back; when they are there this is one query."""
     from consent.models import ConsentPurpose, ConsentText
@@ -118,8 +119,16 @@ def ensure_purposes() -> dict:
         return existing
     for order, (slug, question, explanation) in enumerate(_PURPOSES):
         purpose, _ = ConsentPurpose.objects.get_or_create(slug=slug, defaults={"order": order})
+        short_label, agreed_to = _WORDINGS[slug]
         ConsentText.objects.get_or_create(
-            purpose=purpose, version=1, defaults={"question": question, "explanation": explanation}
+            purpose=purpose,
+            version=1,
+            defaults={
+                "question": question,
+                "explanation": explanation,
+                "short_label": short_label,
+                "agreed_to": agreed_to,
+            },
         )
         existing[slug] = purpose
     return existing

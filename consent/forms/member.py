@@ -7,6 +7,7 @@ Short, plain words; each field says what it changes.
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from consent.forms.fields import once_field
 from consent.models import Answer, Contribution, Visibility
@@ -14,14 +15,14 @@ from consent.models import Answer, Contribution, Visibility
 # Who sees a contribution, in her words. Mirrors `policy.SEEN_BY`: anything the group
 # sees, the facilitators see too, and "in reports" is always on top of the group.
 VISIBILITY_LABELS = {
-    Visibility.ONLY_ME: "Only me",
-    Visibility.FACILITATORS: "The facilitators",
-    Visibility.GROUP: "The facilitators and the group",
-    Visibility.ANONYMISED: "The group, and in reports without my name",
-    Visibility.CREDITED: "The group, and in reports with my name",
+    Visibility.ONLY_ME: _("Only me"),
+    Visibility.FACILITATORS: _("The facilitators"),
+    Visibility.GROUP: _("The facilitators and the group"),
+    Visibility.ANONYMISED: _("The group, and in reports without my name"),
+    Visibility.CREDITED: _("The group, and in reports with my name"),
 }
 VISIBILITY_CHOICES = [(value, VISIBILITY_LABELS[value]) for value in Visibility.values]
-VISIBILITY_HELP = "You can change this at any time."
+VISIBILITY_HELP = _("You can change this at any time.")
 
 
 class AnswerForm(forms.Form):
@@ -36,25 +37,25 @@ class ContributionForm(forms.Form):
 
     once = once_field()
     kind = forms.ChoiceField(
-        label="What is it?",
+        label=_("What is it?"),
         choices=Contribution.Kind.choices,
         widget=forms.RadioSelect,
         initial=Contribution.Kind.IDEA,
     )
     text = forms.CharField(
-        label="Your words",
+        label=_("Your words"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Write it the way you want it kept.",
+        help_text=_("Write it the way you want it kept."),
     )
     visibility = forms.ChoiceField(
-        label="Who may see it?",
+        label=_("Who may see it?"),
         choices=VISIBILITY_CHOICES,
         widget=forms.RadioSelect,
         initial=Visibility.ONLY_ME,
         help_text=VISIBILITY_HELP,
     )
-    group = forms.ChoiceField(label="Which group is it for?", widget=forms.RadioSelect)
+    group = forms.ChoiceField(label=_("Which group is it for?"), widget=forms.RadioSelect)
 
     def __init__(self, *args, groups, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -75,7 +76,7 @@ class ContributionForm(forms.Form):
         if "group" not in self.fields:
             if not self.groups:
                 raise forms.ValidationError(
-                    "You are not in a group at the moment, so there is nowhere to keep it."
+                    _("You are not in a group at the moment, so there is nowhere to keep it.")
                 )
             data["group"] = next(iter(self.groups.values()))
         return data
@@ -85,7 +86,7 @@ class VisibilityForm(forms.Form):
     """Who may see one of her contributions."""
 
     visibility = forms.ChoiceField(
-        label="Who may see it?",
+        label=_("Who may see it?"),
         choices=VISIBILITY_CHOICES,
         widget=forms.RadioSelect,
         help_text=VISIBILITY_HELP,
@@ -94,7 +95,7 @@ class VisibilityForm(forms.Form):
 
 class EraseForm(forms.Form):
     confirm = forms.BooleanField(
-        label="Yes, erase my information and close my account",
-        help_text="Tick this to ask. You can change your mind until it happens.",
-        error_messages={"required": "Tick the box to say you want this."},
+        label=_("Yes, erase my information and close my account"),
+        help_text=_("Tick this to ask. You can change your mind until it happens."),
+        error_messages={"required": _("Tick the box to say you want this.")},
     )

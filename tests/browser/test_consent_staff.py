@@ -58,7 +58,7 @@ def busy_world() -> SimpleNamespace:
     services.erasure_request(member=w.jade, acting_user=w.jade)
     maria = services.erasure_request(member=w.maria, acting_user=w.maria)
     services.erasure_confirm(
-        request=maria,
+        erasure=maria,
         acting_user=w.helen,
         kept_for_legal_reasons="A safeguarding record, held by the charity's lead.",
     )

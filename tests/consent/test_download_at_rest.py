@@ -8,6 +8,7 @@ import io
 import stat
 import zipfile
 
+import pytest
 import time_machine
 from django.urls import reverse
 
@@ -60,7 +61,8 @@ def test_the_view_decrypts_it_on_the_way_out_and_it_is_never_cached(fresh_client
 def test_once_her_key_is_destroyed_the_file_cannot_be_read(fresh_client, sam):
     export = built(sam)
     crypto.data_key_destroy(sam.pk)
-    assert services.export_read(export) is None
+    with pytest.raises(DataExport.DoesNotExist):
+        services.data_export_download(member=sam, export_id=export.pk)
     assert download(fresh_client, export).status_code == 404
 
 

@@ -448,7 +448,7 @@ def samantha(
 @pytest.fixture
 def erased(samantha, helen):
     request = services.erasure_request(member=samantha.member, acting_user=samantha.member)
-    samantha.request = services.erasure_confirm(request=request, acting_user=helen)
+    samantha.request = services.erasure_confirm(erasure=request, acting_user=helen)
     return samantha
 
 
@@ -640,7 +640,7 @@ def test_an_unconfirmed_request_is_carried_out_once_it_has_stood_its_time(maria)
 def test_a_withdrawn_request_is_never_carried_out(maria):
     with time_machine.travel(ASKED, tick=False):
         request = services.erasure_request(member=maria, acting_user=maria)
-        services.erasure_withdraw(request=request, acting_user=maria)
+        services.erasure_withdraw(erasure=request, acting_user=maria)
 
     for days in (14, 15, 100):
         assert run_daily(ASKED + dt.timedelta(days=days)) == 0

@@ -99,7 +99,7 @@ def test_my_data_shows_what_must_be_kept_and_why(member_client, sam, helen, hele
     with time_machine.travel(T, tick=False):
         erasure = services.erasure_request(member=sam, acting_user=sam)
         services.erasure_confirm(
-            request=erasure,
+            erasure=erasure,
             acting_user=helen,
             kept_for_legal_reasons="A safeguarding record from May 2026, kept for 6 years by law.",
         )
@@ -117,7 +117,7 @@ def test_my_data_shows_what_must_be_kept_and_why(member_client, sam, helen, hele
 
 def test_a_withdrawn_request_is_no_longer_shown(member_client, sam):
     erasure = services.erasure_request(member=sam, acting_user=sam)
-    services.erasure_withdraw(request=erasure, acting_user=sam)
+    services.erasure_withdraw(erasure=erasure, acting_user=sam)
     page = html(member_client.get(reverse("consent:my_data")))
     assert "You asked us to erase" not in page
     assert f'href="{reverse("consent:my_data_erase")}"' in page
@@ -305,7 +305,7 @@ def test_she_changes_her_mind(member_client, sam):
 def test_she_may_change_her_mind_after_a_confirmation(member_client, sam, helen, helen_fac):
     erasure = services.erasure_request(member=sam, acting_user=sam)
     services.erasure_confirm(
-        request=erasure, acting_user=helen, kept_for_legal_reasons="A safeguarding record."
+        erasure=erasure, acting_user=helen, kept_for_legal_reasons="A safeguarding record."
     )
     response = member_client.post(reverse("consent:my_erase_withdraw", args=[erasure.pk]))
     assert last_message(response) == "You changed your mind. Nothing will be erased."

@@ -555,8 +555,8 @@ def test_only_she_may_ask_to_be_erased(sam, helen):
 
 def test_she_withdraws_her_request(sam):
     request = services.erasure_request(member=sam, acting_user=sam)
-    services.erasure_withdraw(request=request, acting_user=sam)
-    services.erasure_withdraw(request=request, acting_user=sam)
+    services.erasure_withdraw(erasure=request, acting_user=sam)
+    services.erasure_withdraw(erasure=request, acting_user=sam)
     assert ErasureRequest.objects.get(pk=request.pk).status == ErasureRequest.Status.WITHDRAWN
     assert actions() == ["erasure.request", "erasure.withdraw"]
     # She can ask again later: a new request.
@@ -568,30 +568,30 @@ def test_she_withdraws_her_request(sam):
 def test_nobody_else_withdraws_it(request, sam, who):
     erasure = services.erasure_request(member=sam, acting_user=sam)
     with pytest.raises(ValidationError):
-        services.erasure_withdraw(request=erasure, acting_user=request.getfixturevalue(who))
+        services.erasure_withdraw(erasure=erasure, acting_user=request.getfixturevalue(who))
     assert ErasureRequest.objects.get(pk=erasure.pk).status == ErasureRequest.Status.REQUESTED
 
 
 def test_a_confirmed_request_waiting_for_its_date_can_still_be_withdrawn(sam, helen, var_dir):
     erasure = services.erasure_request(member=sam, acting_user=sam)
     services.erasure_confirm(
-        request=erasure, acting_user=helen, kept_for_legal_reasons="A safeguarding record."
+        erasure=erasure, acting_user=helen, kept_for_legal_reasons="A safeguarding record."
     )
-    services.erasure_withdraw(request=erasure, acting_user=sam)
+    services.erasure_withdraw(erasure=erasure, acting_user=sam)
     assert ErasureRequest.objects.get(pk=erasure.pk).status == ErasureRequest.Status.WITHDRAWN
     assert User.objects.filter(pk=sam.pk).exists()
 
 
 def test_a_request_carried_out_cannot_be_withdrawn(sam, helen, var_dir):
     erasure = services.erasure_request(member=sam, acting_user=sam)
-    services.erasure_confirm(request=erasure, acting_user=helen)
-    services.erasure_withdraw(request=erasure, acting_user=sam)
+    services.erasure_confirm(erasure=erasure, acting_user=helen)
+    services.erasure_withdraw(erasure=erasure, acting_user=sam)
     assert ErasureRequest.objects.get(pk=erasure.pk).status == ErasureRequest.Status.DONE
 
 
 def test_a_facilitator_of_her_group_confirms_and_it_is_carried_out(sam, helen, var_dir):
     erasure = services.erasure_request(member=sam, acting_user=sam)
-    done = services.erasure_confirm(request=erasure, acting_user=helen)
+    done = services.erasure_confirm(erasure=erasure, acting_user=helen)
     assert done.status == ErasureRequest.Status.DONE
     assert done.decided_by == helen
     assert done.member is None
@@ -603,7 +603,7 @@ def test_a_reason_to_keep_something_waits_so_she_sees_it_first(sam, helen, group
     with time_machine.travel("2026-11-25 10:00", tick=False):
         erasure = services.erasure_request(member=sam, acting_user=sam)
         confirmed = services.erasure_confirm(
-            request=erasure, acting_user=helen, kept_for_legal_reasons="  A safeguarding record.  "
+            erasure=erasure, acting_user=helen, kept_for_legal_reasons="  A safeguarding record.  "
         )
     assert confirmed.status == ErasureRequest.Status.CONFIRMED
     assert confirmed.kept_for_legal_reasons == "A safeguarding record."
@@ -622,7 +622,7 @@ def test_only_a_facilitator_of_her_group_confirms(request, sam, group, who, var_
     MembershipFactory(user=request.getfixturevalue("maria"), group=group)
     erasure = services.erasure_request(member=sam, acting_user=sam)
     with pytest.raises(ValidationError, match="facilitator of her group"):
-        services.erasure_confirm(request=erasure, acting_user=request.getfixturevalue(who))
+        services.erasure_confirm(erasure=erasure, acting_user=request.getfixturevalue(who))
     erasure.refresh_from_db()
     assert erasure.status == ErasureRequest.Status.REQUESTED
     assert erasure.decided_by is None
@@ -631,8 +631,8 @@ def test_only_a_facilitator_of_her_group_confirms(request, sam, group, who, var_
 
 def test_a_withdrawn_request_cannot_be_confirmed(sam, helen, var_dir):
     erasure = services.erasure_request(member=sam, acting_user=sam)
-    services.erasure_withdraw(request=erasure, acting_user=sam)
-    result = services.erasure_confirm(request=erasure, acting_user=helen)
+    services.erasure_withdraw(erasure=erasure, acting_user=sam)
+    result = services.erasure_confirm(erasure=erasure, acting_user=helen)
     assert result.status == ErasureRequest.Status.WITHDRAWN
     assert User.objects.filter(pk=sam.pk).exists()
     assert "erasure.confirm" not in actions()
@@ -642,7 +642,7 @@ def test_someone_elses_request_is_not_confirmed_by_a_stranger(sam, var_dir):
     stranger = UserFactory()
     erasure = services.erasure_request(member=sam, acting_user=sam)
     with pytest.raises(ValidationError):
-        services.erasure_confirm(request=erasure, acting_user=stranger)
+        services.erasure_confirm(erasure=erasure, acting_user=stranger)
 
 
 def test_the_same_form_sent_twice_keeps_one_contribution(sam, group):

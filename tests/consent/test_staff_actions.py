@@ -414,7 +414,7 @@ def test_tom_cannot_confirm_through_his_own_group(client, world):
 
 
 def test_a_withdrawn_request_cannot_be_confirmed(client, world):
-    services.erasure_withdraw(request=world.maria_erasure, acting_user=world.maria)
+    services.erasure_withdraw(erasure=world.maria_erasure, acting_user=world.maria)
     client.force_login(world.helen)
     assert client.post(url_for("erasure_confirm", world)).status_code == 404
     assert User.objects.filter(pk=world.maria.pk).exists()

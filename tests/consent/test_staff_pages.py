@@ -228,7 +228,7 @@ def test_the_right_role_gets_the_page(client, world, name, who):
     response = client.get(url_for(name, world))
     assert response.status_code == 200
     assert "base_staff.html" in [t.name for t in response.templates]
-    assert "groups/staff/_group_nav.html" in [t.name for t in response.templates]
+    assert "groups/staff/base_group.html" in [t.name for t in response.templates]
 
 
 @pytest.mark.parametrize(
@@ -781,7 +781,7 @@ def test_requests_of_other_groups_and_of_members_who_left_are_not_listed(client,
 
 
 def test_withdrawn_requests_are_not_listed(client, world):
-    services.erasure_withdraw(request=world.maria_erasure, acting_user=world.maria)
+    services.erasure_withdraw(erasure=world.maria_erasure, acting_user=world.maria)
     client.force_login(world.helen)
     response = client.get(url_for("erasure_requests", world))
     assert response.context["pending"] == []

@@ -232,7 +232,7 @@ def test_erasure_requests_cost_the_same_for_1_and_60(client, world, django_asser
     url = reverse("consent:erasure_requests", args=[group.pk])
     services.erasure_request(member=world.sam, acting_user=world.sam)
     maria = services.erasure_request(member=world.maria, acting_user=world.maria)
-    services.erasure_confirm(request=maria, acting_user=world.helen)
+    services.erasure_confirm(erasure=maria, acting_user=world.helen)
     signed_in(client, world.helen)
     small = queries_for(client, url)
     members = add_members(group, 60, prefix="a")

@@ -13,7 +13,7 @@ def fill_from_the_ledger(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("consent", "0006_refuse_truncate"),
+        ("consent", "0007_text_short_labels"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

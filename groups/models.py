@@ -214,10 +214,13 @@ class Profile(models.Model):
         return access_needs_display(self.access_needs, self.access_needs_other)
 
 
+# Looked up once: a roster asks for every member's needs.
+ACCESS_NEED_LABELS = {code: str(label) for code, label in Profile.AccessNeed.choices}
+
+
 def access_needs_display(codes, other: str) -> list[str]:
     """Her access needs in words: the ones she ticked, in her order, then her own words."""
-    labels = dict(Profile.AccessNeed.choices)
-    shown = [str(labels[code]) for code in codes or () if code in labels]
+    shown = [ACCESS_NEED_LABELS[code] for code in codes or () if code in ACCESS_NEED_LABELS]
     if other:
         shown.append(other)
     return shown

@@ -54,6 +54,17 @@ def strongest_role(roles) -> str:
     return min(roles, key=lambda role: ROLE_ORDER.get(role, 9))
 
 
+class TableRow:
+    """A row of a long table. Templates look `row.name` up as a key before trying an
+    attribute: answering the key lookup spares an exception for every cell."""
+
+    def __getitem__(self, name: str):
+        try:
+            return getattr(self, name)
+        except AttributeError:
+            raise KeyError(name) from None
+
+
 # --- the staff home ---------------------------------------------------------------------
 
 
@@ -208,7 +219,7 @@ def staff_home(user) -> StaffHome:
 
 
 @dataclass
-class MemberRow:
+class MemberRow(TableRow):
     """One member on the roster: only what the page shows, never her number or address."""
 
     url: str
@@ -222,7 +233,7 @@ class MemberRow:
 
 
 @dataclass
-class StaffRow:
+class StaffRow(TableRow):
     """One facilitator or support worker on the roster."""
 
     name: str
@@ -274,9 +285,10 @@ def roster_rows(members, group: CoproGroup, current: AgreementVersion | None) ->
     crypto.warm_data_keys(r["user_id"] for r in rows if r["user__profile__access_needs_other"])
     link = link_maker("groups:member_detail", group.pk)
     left_words = _("Not to be contacted: she has left the group")
+    left = str(Membership.Status.LEFT)
     result = []
     for row in rows:
-        has_left = row["status"] == Membership.Status.LEFT
+        has_left = row["status"] == left
         has_contact = row["user__safe_contact__id"] is not None
         other = row["user__profile__access_needs_other"]
         result.append(

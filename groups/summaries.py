@@ -41,6 +41,9 @@ CONTACT_KINDS = {
     SupportContact.Kind.HELPLINE: "A helpline",
 }
 ROLE_ORDER = {Membership.Role.FACILITATOR: 0, Membership.Role.SUPPORT_WORKER: 1}
+# Plain strings looked up once: the roster asks for every member's status.
+STATUS_LABELS = {status: str(label) for status, label in Membership.Status.choices}
+_STEPPED_BACK = str(Membership.Status.STEPPED_BACK)
 
 
 # --- what a page shows about a person ---------------------------------------------
@@ -94,11 +97,11 @@ def status_text(membership: Membership) -> str:
 
 def status_words(status: str, stepped_back_until: dt.date | None) -> str:
     """`status_text` from the membership's columns, for pages built from `values()` rows."""
-    if status == Membership.Status.STEPPED_BACK:
+    if status == _STEPPED_BACK:
         if stepped_back_until:
             return f"Stepped back until {dates.day(stepped_back_until)}"
         return "Stepped back"
-    return str(Membership.Status(status).label)
+    return STATUS_LABELS[status]
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,6 @@ from groups.services.memberships import (
     memberships_return_due,
 )
 from groups.services.people import (
-    MemberPage,
-    member_view,
     profile_update,
     safe_contact_update,
     support_contact_add,
@@ -39,6 +37,7 @@ from groups.services.people import (
     support_plan_save,
     support_plan_share,
 )
+from groups.services.reads import MemberPage, member_view
 from groups.services.training import training_correct, training_dates_check, training_record
 
 __all__ = [

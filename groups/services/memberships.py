@@ -16,6 +16,11 @@ from groups.models import (
 BREAK_TOO_LONG = "Pick a date within a year from today."
 
 
+def _audit(acting_user, action: str, membership: Membership) -> None:
+    """Her membership changed: recorded against her, so it shows in her own history."""
+    audit_record(actor=acting_user, action=action, subject=membership, subject_user=membership.user)
+
+
 def latest_break_end(today: dt.date) -> dt.date:
     """The last day a break may run to: a year from today (28 February for 29 February).
 
@@ -46,12 +51,7 @@ def membership_step_back(
             membership.status_changed_at = timezone.now()
         membership.save()
         if changed:
-            audit_record(
-                actor=acting_user,
-                action="membership.step_back",
-                subject=membership,
-                subject_user=membership.user,
-            )
+            _audit(acting_user, "membership.step_back", membership)
     return membership
 
 
@@ -69,12 +69,7 @@ def membership_come_back(*, membership: Membership, acting_user) -> Membership:
             status_changed_at=timezone.now(),
         )
         membership.refresh_from_db()
-        audit_record(
-            actor=acting_user,
-            action="membership.come_back",
-            subject=membership,
-            subject_user=membership.user,
-        )
+        _audit(acting_user, "membership.come_back", membership)
     return membership
 
 
@@ -103,10 +98,5 @@ def membership_leave(*, membership: Membership, acting_user, erase: bool) -> Mem
         )
         membership.status_changed_at = timezone.now()
         membership.save()
-        audit_record(
-            actor=acting_user,
-            action="membership.leave",
-            subject=membership,
-            subject_user=membership.user,
-        )
+        _audit(acting_user, "membership.leave", membership)
     return membership

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from coproduction.audit.services import audit_record
-from groups.access import StaffAccess
 from groups.models import (
-    AgreementResponse,
-    Membership,
     Profile,
     SafeContactProfile,
     SupportContact,
     SupportPlan,
-    preferred_name,
     staff_around,
 )
-from groups.summaries import MemberCard, member_card
 
 
 def profile_update(*, member, acting_user, **fields) -> Profile:
@@ -44,18 +37,29 @@ def profile_update(*, member, acting_user, **fields) -> Profile:
     return profile
 
 
+def _save_hers(model, *, member, acting_user, action: str, stamp: str, fields: dict):
+    """Create or update her one row of `model` with `fields`, stamp the time in `stamp`,
+    and record it against her, in one transaction."""
+    with transaction.atomic():
+        row, _ = model.objects.get_or_create(member=member)
+        for name, value in fields.items():
+            setattr(row, name, value)
+        setattr(row, stamp, timezone.now())
+        row.save()
+        audit_record(actor=acting_user, action=action, subject=row, subject_user=member)
+    return row
+
+
 def safe_contact_update(*, member, acting_user, **fields) -> SafeContactProfile:
     """Save how she may be contacted; saving it also confirms it is still right."""
-    with transaction.atomic():
-        profile, _ = SafeContactProfile.objects.get_or_create(member=member)
-        for name, value in fields.items():
-            setattr(profile, name, value)
-        profile.confirmed_at = timezone.now()
-        profile.save()
-        audit_record(
-            actor=acting_user, action="safe_contact.update", subject=profile, subject_user=member
-        )
-    return profile
+    return _save_hers(
+        SafeContactProfile,
+        member=member,
+        acting_user=acting_user,
+        action="safe_contact.update",
+        stamp="confirmed_at",
+        fields=fields,
+    )
 
 
 def support_contact_add(*, member, acting_user, **fields) -> SupportContact:
@@ -86,16 +90,14 @@ def support_plan_save(*, member, acting_user, **fields) -> SupportPlan:
     """Save her plan, in her words. Only she writes it."""
     if acting_user.pk != member.pk:
         raise ValidationError("Only she can write her support plan.")
-    with transaction.atomic():
-        plan, _ = SupportPlan.objects.get_or_create(member=member)
-        for name, value in fields.items():
-            setattr(plan, name, value)
-        plan.updated_at = timezone.now()
-        plan.save()
-        audit_record(
-            actor=acting_user, action="support_plan.update", subject=plan, subject_user=member
-        )
-    return plan
+    return _save_hers(
+        SupportPlan,
+        member=member,
+        acting_user=acting_user,
+        action="support_plan.update",
+        stamp="updated_at",
+        fields=fields,
+    )
 
 
 def support_plan_share(*, member, acting_user, readers) -> SupportPlan:
@@ -126,56 +128,3 @@ def support_plan_read(*, plan: SupportPlan, viewer) -> SupportPlan:
             actor=viewer, action="support_plan.view", subject=plan, subject_user=plan.member
         )
     return plan
-
-
-# --- staff reading her page ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MemberPage:
-    """What a staff member's page about one member shows."""
-
-    membership: Membership
-    name: str
-    card: MemberCard
-    has_left: bool
-    to_confirm: bool
-    plan_shared: bool
-
-
-def member_view(*, access: StaffAccess, membership_id: int) -> MemberPage:
-    """Her member page as `access.user` may see it (404 outside the group, 403 for a
-    support worker who does not support her). Her phone number and email address are on
-    it, so every read is recorded: the reads and the audit row are one transaction, and
-    each call is one more look in her "who looked"."""
-    membership = access.member(membership_id)  # refuses before anything is read or written
-    # No savepoint: past the refusal nothing here is rolled back on its own, and inside a
-    # caller's transaction the page keeps its fixed query count.
-    with transaction.atomic(savepoint=False):
-        member = membership.user
-        safe_contact = SafeContactProfile.objects.filter(member=member).first()
-        contacts = list(member.support_contacts.select_related("staff_user"))
-        current = access.group.agreements.current()
-        response = (
-            AgreementResponse.objects.filter(version=current, member=member).first()
-            if current is not None
-            else None
-        )
-        plan_shared = SupportPlan.objects.filter(member=member, readers=access.user).exists()
-        audit_record(
-            actor=access.user, action="member.view", subject=membership, subject_user=member
-        )
-    return MemberPage(
-        membership=membership,
-        name=preferred_name(member),
-        card=member_card(
-            membership,
-            safe_contact=safe_contact,
-            contacts=contacts,
-            current=current,
-            response=response,
-        ),
-        has_left=membership.status == Membership.Status.LEFT,
-        to_confirm=safe_contact is not None and safe_contact.needs_confirming,
-        plan_shared=plan_shared,
-    )

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from coproduction.core import dates
 from coproduction.outbox.channels import Channel
@@ -75,7 +76,7 @@ def contact_words(channels, safe_days, safe_from: dt.time, safe_until: dt.time) 
         return named
     days = [DAY_ABBREVIATIONS[d] for d in sorted(safe_days) if 0 <= d < 7]
     if not days:
-        return f"{named} · no safe days given yet"
+        return _("%(channels)s · no safe days given yet") % {"channels": named}
     hours = f"{safe_from:%H:%M}–{safe_until:%H:%M}"
     return f"{named} · {', '.join(days)} · {hours}"
 
@@ -99,8 +100,8 @@ def status_words(status: str, stepped_back_until: dt.date | None) -> str:
     """`status_text` from the membership's columns, for pages built from `values()` rows."""
     if status == _STEPPED_BACK:
         if stepped_back_until:
-            return f"Stepped back until {dates.day(stepped_back_until)}"
-        return "Stepped back"
+            return _("Stepped back until %(date)s") % {"date": dates.day(stepped_back_until)}
+        return _("Stepped back")
     return STATUS_LABELS[status]
 
 

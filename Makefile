@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install run test lint lock clean
+.PHONY: install run test lint typecheck lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,13 +31,19 @@ run: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 test: lint
 	$(BIN)/pytest
+
+# mypy with django-stubs over the files pyproject.toml's [tool.mypy] names; CI runs it after
+# the tests, so `make test` stays quick.
+typecheck: install
+	$(BIN)/mypy
 
 # Refresh the lock after changing pyproject.toml's dependencies.
 lock: install
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles .mypy_cache .import_linter_cache .grimp_cache

@@ -10,6 +10,7 @@ from consent.models import (
     ConsentPurpose,
     ConsentText,
     ContactSharedWithCharity,
+    CurrentAnswer,
 )
 from coproduction.audit.services import audit_record
 from groups.admin import is_partner_admin, partner_scope
@@ -70,11 +71,9 @@ class ContactSharedWithCharityAdmin(admin.ModelAdmin):
     readonly_fields = list_display
 
     def get_queryset(self, request):
-        sharing = (
-            ConsentEvent.objects.latest_per_purpose(self._members(request))
-            .filter(purpose__slug=SHARE, answer=Answer.YES)
-            .values("member_id")
-        )
+        sharing = CurrentAnswer.objects.filter(
+            member_id__in=self._members(request), purpose__slug=SHARE, answer=Answer.YES
+        ).values("member_id")
         return super().get_queryset(request).filter(member_id__in=sharing)
 
     def _members(self, request):

@@ -6,5 +6,7 @@ class ConsentConfig(AppConfig):
     verbose_name = "Consent and sharing"
 
     def ready(self):
-        # Importing the module registers its steps in the erasure list.
-        from consent import erasure  # noqa: F401
+        # Importing these registers consent's download sections, erasure steps and
+        # tasks. The tasks are registered in every process because the services ask for
+        # them by name, and a registered task is sent through itself (its own options).
+        from consent import download, erasure, tasks  # noqa: F401

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from consent.models import DataExport
+from consent.models import CurrentAnswer, DataExport
 from consent.services import export_dir
 from coproduction.core import erasure
 
@@ -16,3 +16,11 @@ def delete_data_exports(person: erasure.Person) -> None:
         .values_list("path", flat=True)
     ):
         (export_dir() / path).unlink(missing_ok=True)
+
+
+@erasure.step("consent.current_answers", order=erasure.FIND_BY_ADDRESS)
+def delete_current_answers(person: erasure.Person) -> None:
+    """Delete her current answers. They name her by id without a constraint, as the
+    ledger does, so deleting her account would leave them; the ledger itself stays, as
+    facts about no one."""
+    CurrentAnswer.objects.filter(member_id=person.pk).delete()

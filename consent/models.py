@@ -57,17 +57,16 @@ class ConsentText(models.Model):
         return f"{self.purpose.slug} v{self.version}"
 
 
-class ConsentEventQuerySet(models.QuerySet):
-    def latest_per_purpose(self, member_ids) -> ConsentEventQuerySet:
-        """Each member's latest event per purpose: one query however long the history.
-        The ledger is append-only, so the highest id is the latest."""
-        latest = (
-            ConsentEvent.objects.filter(member_id__in=member_ids)
-            .values("member_id", "purpose_id")
-            .annotate(last=models.Max("id"))
-            .values("last")
-        )
-        return self.filter(id__in=models.Subquery(latest))
+def _person_without_constraint(**options) -> models.ForeignKey:
+    """A reference to a person that outlives her account: no database constraint, and
+    nothing done when her account is deleted, so the ledger keeps facts about no one."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        **options,
+    )
 
 
 class ConsentEvent(models.Model):
@@ -81,27 +80,14 @@ class ConsentEvent(models.Model):
         IN_PERSON = "in_person", "In person"
         PHONE = "phone", "On the phone"
 
-    member = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
+    member = _person_without_constraint()
     purpose = models.ForeignKey(ConsentPurpose, on_delete=models.PROTECT, related_name="+")
     text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, related_name="+")
     answer = models.CharField(max_length=5, choices=Answer.choices)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
+    recorded_by = _person_without_constraint(null=True)
     method = models.CharField(max_length=10, choices=Method.choices, default=Method.PORTAL)
     how_she_told_us = EncryptedTextField(blank=True, owner_field="member_id")
     at = models.DateTimeField(default=timezone.now)
-
-    objects = ConsentEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]
@@ -113,6 +99,29 @@ class ConsentEvent(models.Model):
     @property
     def on_behalf(self) -> bool:
         return self.recorded_by_id is not None and self.recorded_by_id != self.member_id
+
+
+class CurrentAnswer(models.Model):
+    """Her current answer to one purpose: a projection of the ledger, one row per member
+    and purpose however long her history, so that pages read what they show and not
+    every event she ever gave. The ledger stays the source of truth: `consent_record`
+    writes this row in the transaction that appends the event, and
+    `consent.projection.rebuild` recomputes it from the ledger."""
+
+    member = _person_without_constraint()
+    purpose = models.ForeignKey(ConsentPurpose, on_delete=models.PROTECT, related_name="+")
+    # The ledger refuses deletes itself (a trigger), so the ORM leaves that to it.
+    event = models.ForeignKey(ConsentEvent, on_delete=models.DO_NOTHING, related_name="+")
+    answer = models.CharField(max_length=5, choices=Answer.choices)
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "purpose"], name="consent_current_answer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}/{self.purpose_id}: {self.answer}"
 
 
 class Visibility(models.TextChoices):

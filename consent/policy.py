@@ -9,10 +9,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib import admin
+from django.contrib.admin.utils import display_for_value, lookup_field
 from django.db.models import Prefetch
 
-from consent.models import Answer, ConsentEvent, ConsentPurpose, ConsentText, Visibility
-from groups.models import SafeContactProfile, preferred_name
+from consent.models import (
+    Answer,
+    ConsentEvent,
+    ConsentPurpose,
+    ConsentText,
+    ContactSharedWithCharity,
+    Contribution,
+    CurrentAnswer,
+    Visibility,
+)
+from coproduction import crypto
+from groups.models import (
+    AgreementResponse,
+    AgreementVersion,
+    Membership,
+    SafeContactProfile,
+    SupportPlan,
+    preferred_name,
+    staff_around,
+)
+from groups.summaries import member_card
 
 FACILITATORS = "facilitators"
 SUPPORT_WORKER = "support_worker"
@@ -68,9 +89,10 @@ def purposes():
 
 
 def latest_events(member_ids) -> dict[tuple[int, int], ConsentEvent]:
-    """(member id, purpose id) → her latest event, for any number of members: one query."""
-    events = ConsentEvent.objects.latest_per_purpose(list(member_ids)).order_by()
-    return {(e.member_id, e.purpose_id): e for e in events}
+    """(member id, purpose id) → her latest event, for any number of members: one query
+    that reads one row per member and purpose, however long their histories."""
+    current = CurrentAnswer.objects.filter(member_id__in=list(member_ids)).select_related("event")
+    return {(c.member_id, c.purpose_id): c.event for c in current}
 
 
 def choices(member) -> list[Choice]:
@@ -91,11 +113,15 @@ def choices(member) -> list[Choice]:
 
 
 def answers(member_ids) -> dict[int, dict[str, str]]:
-    """member id → {purpose slug → answer}, defaults included: one query for many members."""
+    """member id → {purpose slug → answer}, defaults included: one query for the purposes
+    and one that reads one row per member and purpose, whatever the history."""
     slugs = dict(ConsentPurpose.objects.values_list("pk", "slug"))
     table = {member_id: dict.fromkeys(slugs.values(), Answer.NO) for member_id in member_ids}
-    for (member_id, purpose_id), event in latest_events(table).items():
-        table[member_id][slugs[purpose_id]] = event.answer
+    current = CurrentAnswer.objects.filter(member_id__in=list(table)).values_list(
+        "member_id", "purpose_id", "answer"
+    )
+    for member_id, purpose_id, answer in current:
+        table[member_id][slugs[purpose_id]] = answer
     return table
 
 
@@ -133,9 +159,6 @@ def in_outputs(contribution, member_answers: dict[str, str]) -> str | None:
 
 def output_quotes(group) -> list[dict]:
     """The group's contributions that may appear in a report, as they may appear."""
-    from consent.models import Contribution
-    from coproduction import crypto
-
     contributions = list(
         Contribution.objects.filter(
             group=group, visibility__in=[Visibility.ANONYMISED, Visibility.CREDITED]
@@ -187,9 +210,6 @@ PARTNER_COLUMNS = {
 def _cards(member) -> list:
     """Her member page as each group's staff see it, one card per group she is in, built
     by the very function the staff page renders (a fixed number of queries)."""
-    from groups.models import AgreementResponse, AgreementVersion, Membership, SafeContactProfile
-    from groups.summaries import member_card
-
     memberships = list(
         Membership.objects.current()
         .members()
@@ -233,11 +253,6 @@ def _cards(member) -> list:
 def _partner_columns(member) -> list[Seen]:
     """What the partner organisation's admin list shows about her, column by column, read
     through that admin's own display code: nothing unless she said yes to sharing."""
-    from django.contrib import admin
-    from django.contrib.admin.utils import display_for_value, lookup_field
-
-    from consent.models import ContactSharedWithCharity
-
     profile = ContactSharedWithCharity.objects.filter(member=member).first()
     if profile is None:
         return []
@@ -255,8 +270,6 @@ def what_others_see(member) -> dict[str, list[Seen]]:
     staff member page's own card, the partner through its admin's own columns, the group
     and reports through this module's rules (a fixed number of queries however long her
     history)."""
-    from groups.models import Membership, SupportPlan, staff_around
-
     name = preferred_name(member, default="")
     mine = answers([member.pk])[member.pk]
     contributions = list(member.contributions.all())

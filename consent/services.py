@@ -7,17 +7,20 @@ import os
 import uuid
 from pathlib import Path
 
+from celery import signature
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from consent.export import export_zip_bytes
 from consent.models import (
     Answer,
     ConsentEvent,
     ConsentPurpose,
     Contribution,
+    CurrentAnswer,
     DataExport,
     ErasureRequest,
     Visibility,
@@ -29,6 +32,8 @@ from groups.models import Membership
 
 ERASURE_STANDS_AFTER = dt.timedelta(days=14)
 EXPORT_KEPT_FOR = dt.timedelta(hours=24)
+# Tasks are asked for by name: `consent.tasks` imports this module, never the reverse.
+BUILD_DATA_EXPORT = "consent.tasks.build_data_export"
 
 
 def _is_facilitator_for(staff, member) -> bool:
@@ -68,14 +73,18 @@ def consent_record(
             raise ValidationError("Say how she told you (in person, on paper or by phone).")
     elif method != ConsentEvent.Method.PORTAL:
         raise ValidationError("Your own answers are recorded in the portal.")
-    text = purpose.texts.order_by("-version").first()
+    text = purpose.texts.latest("version")
     with transaction.atomic():
-        last = (
-            ConsentEvent.objects.select_for_update()
-            .filter(member=member, purpose=purpose)
-            .order_by("-id")
+        # Her row is locked so that her answers are appended one at a time: the event
+        # with the highest id is then the one her current answer names, as a replay of
+        # the ledger would find, even for two first answers sent at once.
+        list(get_user_model().objects.select_for_update().filter(pk=member.pk).values("pk"))
+        current = (
+            CurrentAnswer.objects.filter(member=member, purpose=purpose)
+            .select_related("event")
             .first()
         )
+        last = current.event if current is not None else None
         if last is not None and last.answer == answer and last.text_id == text.pk:
             return last
         event = ConsentEvent.objects.create(
@@ -87,6 +96,13 @@ def consent_record(
             method=method,
             how_she_told_us=how_she_told_us.strip() if on_behalf else "",
         )
+        if current is None:
+            CurrentAnswer.objects.create(
+                member=member, purpose=purpose, event=event, answer=event.answer, at=event.at
+            )
+        else:
+            current.event, current.answer, current.at = event, event.answer, event.at
+            current.save(update_fields=["event", "answer", "at"])
         audit_record(actor=acting_user, action="consent.record", subject=event, subject_user=member)
     return event
 
@@ -187,8 +203,6 @@ def data_export_request(*, member, acting_user) -> DataExport:
     starts a new one that replaces it when it is built, because asking again means she
     wants what is held now. Until then the ready one can still be saved, so she is never
     left with nothing, and two files of hers are never kept side by side."""
-    from consent.tasks import build_data_export
-
     if acting_user.pk != member.pk:
         raise ValidationError("Only she can download her data.")
     with transaction.atomic():
@@ -204,7 +218,9 @@ def data_export_request(*, member, acting_user) -> DataExport:
         audit_record(
             actor=acting_user, action="data.export_request", subject=export, subject_user=member
         )
-        build_data_export.delay_on_commit(export.pk)
+        # Sent once her request is committed, as `delay_on_commit` would, so the worker
+        # never looks for a row it cannot see yet.
+        transaction.on_commit(signature(BUILD_DATA_EXPORT, args=(export.pk,)).delay)
     return export
 
 
@@ -233,8 +249,6 @@ def data_export_build(*, export_id: int) -> DataExport | None:
     """Build the zip (JSON and a readable page), encrypted under her data key. Claimed
     with a conditional UPDATE, so a task delivered twice builds once; an export whose
     member was erased, or that was replaced, does nothing."""
-    from consent.export import export_zip_bytes
-
     export = DataExport.objects.filter(pk=export_id).select_related("member").first()
     if export is None or export.status != DataExport.Status.PENDING:
         return export

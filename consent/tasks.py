@@ -3,7 +3,7 @@ from celery import shared_task
 from consent import services
 
 
-@shared_task
+@shared_task(name=services.BUILD_DATA_EXPORT)
 def build_data_export(export_id: int) -> None:
     """Build her download. Safe twice (claimed by status); nothing if she was erased."""
     services.data_export_build(export_id=export_id)

@@ -2,12 +2,10 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from consent.views import member as member_views
 from coproduction.core import views
-from groups.views import staff as staff_views
 
 # The admin signs in through allauth, so its login gets rate limits and MFA too.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = "Hearth administration"
 admin.site.site_title = "Hearth administration"
 
@@ -19,8 +17,10 @@ handler500 = "coproduction.core.views.server_error"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("my/", member_views.home, name="member_home"),
-    path("staff/", staff_views.home, name="staff_home"),
+    # Each audience's home keeps its un-namespaced name; included by dotted name, since the
+    # platform imports no domain app.
+    path("", include("consent.urls_home")),
+    path("", include("groups.urls_home")),
     path("exit/", views.exit_this_page, name="exit"),
     path("leaving-quickly/", views.exit_explained, name="exit_explained"),
     path("healthz/", views.healthz, name="healthz"),

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -44,7 +45,7 @@ class GroupPage:
 
     key: str
     url: str
-    label: str
+    label: str | Promise
 
 
 @dataclass(frozen=True)

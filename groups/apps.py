@@ -6,5 +6,5 @@ class GroupsConfig(AppConfig):
     verbose_name = "Groups and people"
 
     def ready(self):
-        # Importing the module registers its steps in the erasure list.
-        from groups import erasure  # noqa: F401
+        # Importing these registers the app's erasure steps and download sections.
+        from groups import download, erasure  # noqa: F401

@@ -8,4 +8,4 @@ from coproduction.accounts.models import User
 class HearthUserAdmin(UserAdmin):
     list_display = ("username", "email", "kind", "is_staff", "is_active")
     list_filter = ("kind", "is_staff", "is_superuser", "is_active")
-    fieldsets = (*UserAdmin.fieldsets, ("Hearth", {"fields": ("kind",)}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("Hearth", {"fields": ("kind",)}))

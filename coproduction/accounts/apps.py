@@ -7,5 +7,5 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        # Importing the module registers its steps in the erasure list.
-        from coproduction.accounts import erasure  # noqa: F401
+        # Importing these registers the app's erasure steps and download sections.
+        from coproduction.accounts import download, erasure  # noqa: F401

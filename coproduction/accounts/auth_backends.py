@@ -21,9 +21,7 @@ class EvenCostAuthenticationBackend(AuthenticationBackend):
     one account.
     """
 
-    def authenticate(  # type: ignore[override]
-        self, request: HttpRequest | None, **credentials
-    ) -> AbstractBaseUser | None:
+    def authenticate(self, request: HttpRequest | None, **credentials) -> AbstractBaseUser | None:
         password = credentials.get("password")
         if not password:
             return None

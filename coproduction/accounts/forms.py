@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.forms import ChangePasswordForm, ResetPasswordKeyForm, SetPasswordForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +17,9 @@ NOT_THE_SAME = _("The two passwords are not the same. Type them again.")
 
 
 class _OneHint:
+    # Mixed into allauth's password forms, which give it its fields.
+    fields: dict[str, forms.Field]
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["password1"].help_text = PASSWORD_HINT
@@ -54,9 +59,9 @@ class NewPasswordForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def clean(self):
-        cleaned = super().clean()
-        first, second = cleaned.get("password1"), cleaned.get("password2")
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        first, second = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
         if first and second and first != second:
             self.add_error("password2", NOT_THE_SAME)
-        return cleaned
+        return self.cleaned_data

@@ -6,6 +6,8 @@ operator is the only person who reaches them.
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.mfa.admin import AuthenticatorAdmin
 from allauth.mfa.models import Authenticator
 from celery.schedules import ParseException, crontab
@@ -15,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_celery_beat import admin as beat_admin
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-from coproduction.audit.admin import DateHierarchyChangeList
+from coproduction.core.changelists import DateHierarchyChangeList
 
 CRONTAB_FIELDS = ("minute", "hour", "day_of_week", "day_of_month", "month_of_year")
 NOT_A_SCHEDULE = _("This is not a schedule celery can run: %(error)s")
@@ -37,8 +39,9 @@ class CrontabScheduleForm(forms.ModelForm):
         model = CrontabSchedule
         fields = (*CRONTAB_FIELDS, "timezone")
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         spec = {name: data[name] for name in CRONTAB_FIELDS if data.get(name)}
         if len(spec) == len(CRONTAB_FIELDS):
             try:

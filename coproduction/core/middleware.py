@@ -52,7 +52,9 @@ class RefuseNulMiddleware:
             # the plain page rather than a traceback.
             exception = BadRequest("NUL character in the address")
             handler = get_resolver(get_urlconf()).resolve_error_handler(400)
-            response = handler(request, exception=exception)
+            # django-stubs types every error handler as taking the request alone; the 400
+            # handler takes the exception too, as Django passes it.
+            response = handler(request, exception=exception)  # type: ignore[call-arg]
             log_response(
                 "Bad request (NUL in the address): %s",
                 request.path.replace("\x00", "\\x00"),

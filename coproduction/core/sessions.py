@@ -3,8 +3,13 @@ indexed by the person it belongs to (see `BrowserSession`)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.utils.http import base36_to_int
+
+if TYPE_CHECKING:
+    from coproduction.core.models import BrowserSession
 
 # allauth's names for a sign-in or password reset under way, before `_auth_user_id` is
 # set: a pending sign-in keeps her id in base 36 under "user_pk" (allauth's
@@ -38,13 +43,14 @@ def session_person(data: dict) -> int | None:
 
 class SessionStore(DatabaseSessionStore):
     @classmethod
-    def get_model_class(cls):
+    def get_model_class(cls) -> type[BrowserSession]:
         from coproduction.core.models import BrowserSession
 
         return BrowserSession
 
-    def create_model_instance(self, data):
-        instance = super().create_model_instance(data)
+    def create_model_instance(self, data: dict[str, Any]) -> BrowserSession:
+        # An instance of get_model_class(), whatever the parent's annotation says.
+        instance = cast("BrowserSession", super().create_model_instance(data))
         instance.person_id = session_person(data)
         return instance
 

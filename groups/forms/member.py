@@ -14,22 +14,25 @@ from zoneinfo import available_timezones
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from coproduction.outbox.channels import Channel
 from groups.forms.fields import clean_phone
 from groups.models import (
     WEEKDAYS,
     AgreementComment,
+    AgreementResponse,
     Membership,
     Profile,
     SupportContact,
 )
 from groups.services import BREAK_TOO_LONG, latest_break_end
+from groups.summaries import staff_name
 
-SKIP = "You can leave this blank."
+SKIP = _("You can leave this blank.")
 # For a value she cannot see or change (a hidden field): opening the page again mends it.
-PAGE_WENT_WRONG = gettext_lazy("Something went wrong on this page. Open it again, then save.")
+PAGE_WENT_WRONG = _("Something went wrong on this page. Open it again, then save.")
 
 
 @cache
@@ -40,19 +43,72 @@ def time_zone_names() -> frozenset[str]:
 
 # What each way of contacting her means, in her words.
 CHANNEL_LABELS = {
-    Channel.EMAIL: "Email",
-    Channel.SMS: "Text message to my phone",
-    Channel.CALL: "Phone call",
-    Channel.SUPPORT_WORKER: "Through my support worker, who tells me in person",
+    Channel.EMAIL: _("Email"),
+    Channel.SMS: _("Text message to my phone"),
+    Channel.CALL: _("Phone call"),
+    Channel.SUPPORT_WORKER: _("Through my support worker, who tells me in person"),
 }
 PHONE_CHANNELS = {Channel.SMS, Channel.CALL}
 # Channels that reach her directly, and so need safe days and times.
 TIMED_CHANNELS = {Channel.EMAIL, Channel.SMS, Channel.CALL}
 
-NO_CONTACT_HELP = (
+NO_CONTACT_HELP = _(
     "Tick none and we will not contact you. You get in touch when you want. "
     "You can change this at any time."
 )
+WRITE_A_NAME = _("Write a name for us to call you.")
+
+
+# --- the shapes every member form is made of -----------------------------------------
+
+
+def skippable(why) -> str:
+    """Help for an optional personal field: why it is asked, then that she may skip it."""
+    return format_lazy("{} {}", why, SKIP)
+
+
+def optional_text(label, why, *, max_length: int, rows: int | None = None, widget=None):
+    """An optional box that says why it is asked and that she can leave it blank (rule 1)."""
+    if rows is not None:
+        widget = forms.Textarea(attrs={"rows": rows})
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=False,
+        widget=widget,
+        help_text=skippable(why),
+    )
+
+
+def tick(label, help_text, *, initial: bool = False) -> forms.BooleanField:
+    """A box she may leave unticked; it starts unticked unless said otherwise (rule 2)."""
+    return forms.BooleanField(label=label, required=False, initial=initial, help_text=help_text)
+
+
+def radios(label, choices, *, initial=None, help_text="") -> forms.ChoiceField:
+    """One answer from a few, each a big target of its own."""
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        initial=initial,
+        help_text=help_text,
+    )
+
+
+def checkboxes(field_class=forms.MultipleChoiceField, **kwargs) -> forms.Field:
+    """Any number of answers, none ticked to begin with."""
+    return field_class(widget=forms.CheckboxSelectMultiple, required=False, **kwargs)
+
+
+class PreferredNameField(forms.CharField):
+    """The one thing she must give: any name, its spaces folded."""
+
+    def clean(self, value) -> str:
+        name = " ".join(super().clean(value).split())
+        if not name:
+            raise forms.ValidationError(WRITE_A_NAME)
+        return name
 
 
 class ChannelsField(forms.MultipleChoiceField):
@@ -61,7 +117,38 @@ class ChannelsField(forms.MultipleChoiceField):
     def __init__(self, *, channels=None, **kwargs) -> None:
         channels = list(Channel.values) if channels is None else list(channels)
         kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Ways we may contact you"))
+        kwargs.setdefault("help_text", NO_CONTACT_HELP)
         super().__init__(choices=[(c, CHANNEL_LABELS[c]) for c in channels], **kwargs)
+
+
+class ReaderChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return staff_name(obj)
+
+
+def date_input() -> forms.DateInput:
+    """The phone's own date picker."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def time_field(label, help_text) -> forms.TimeField:
+    """A time of day, with the phone's own time picker."""
+    return forms.TimeField(
+        label=label,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=help_text,
+    )
+
+
+def password_field(label, help_text) -> forms.CharField:
+    """A new password, as typed (never stripped), which the browser may offer to keep."""
+    return forms.CharField(
+        label=label,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=help_text,
+    )
 
 
 # --- joining ------------------------------------------------------------------------
@@ -69,17 +156,11 @@ class ChannelsField(forms.MultipleChoiceField):
 
 class JoinNameForm(forms.Form):
     # The page's heading asks the question; the label names the box.
-    preferred_name = forms.CharField(
-        label=gettext_lazy("Your name"),
+    preferred_name = PreferredNameField(
+        label=_("Your name"),
         max_length=60,
-        help_text=gettext_lazy("Any name you like. It does not need to be your full or real name."),
+        help_text=_("Any name you like. It does not need to be your full or real name."),
     )
-
-    def clean_preferred_name(self) -> str:
-        name = " ".join(self.cleaned_data["preferred_name"].split())
-        if not name:
-            raise forms.ValidationError("Write a name for us to call you.")
-        return name
 
 
 class JoinContactForm(forms.Form):
@@ -87,45 +168,31 @@ class JoinContactForm(forms.Form):
     call if a number was given, her support worker if she has one."""
 
     # Declared in full so that checks over every form field see it; narrowed per link.
-    channels = ChannelsField(
-        label=gettext_lazy("Ways we may contact you"), help_text=NO_CONTACT_HELP
-    )
+    channels = ChannelsField()
 
     def __init__(self, *args, channels, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["channels"] = ChannelsField(
-            channels=channels,
-            label=gettext_lazy("Ways we may contact you"),
-            help_text=NO_CONTACT_HELP,
-        )
+        self.fields["channels"] = ChannelsField(channels=channels)
 
 
 class JoinAgreementForm(forms.Form):
-    agrees = forms.BooleanField(
-        label=gettext_lazy("I agree with the group agreement"),
-        required=False,
-        help_text=gettext_lazy(
-            "You do not have to answer now. You can say later, or say what you would change."
-        ),
+    agrees = tick(
+        _("I agree with the group agreement"),
+        _("You do not have to answer now. You can say later, or say what you would change."),
     )
 
 
 class JoinPasswordForm(forms.Form):
     """Only when the link came without an email: a password is then how she signs in."""
 
-    password1 = forms.CharField(
-        label=gettext_lazy("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="You need it to sign in. Use at least 8 letters, numbers or signs, "
-        "and not only numbers.",
+    password1 = password_field(
+        _("Password"),
+        _(
+            "You need it to sign in. Use at least 8 letters, numbers or signs, "
+            "and not only numbers."
+        ),
     )
-    password2 = forms.CharField(
-        label=gettext_lazy("Password again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=gettext_lazy("So we know it is typed right."),
-    )
+    password2 = password_field(_("Password again"), _("So we know it is typed right."))
 
     def __init__(self, *args, preferred_name: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -135,7 +202,7 @@ class JoinPasswordForm(forms.Form):
         data = super().clean()
         first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:
-            self.add_error("password2", "The two passwords are not the same.")
+            self.add_error("password2", _("The two passwords are not the same."))
         elif first:
             candidate = get_user_model()(username=self.preferred_name)
             try:
@@ -147,93 +214,67 @@ class JoinPasswordForm(forms.Form):
 
 # --- her details ------------------------------------------------------------------
 
+SO_SESSIONS_WORK = _("So sessions work for you.")
+
 
 class ProfileForm(forms.Form):
-    preferred_name = forms.CharField(
-        label=gettext_lazy("The name you want to be called"),
+    preferred_name = PreferredNameField(
+        label=_("The name you want to be called"),
         max_length=60,
-        help_text=gettext_lazy("So everyone uses the name you chose."),
+        help_text=_("So everyone uses the name you chose."),
     )
-    pronouns = forms.CharField(
-        label=gettext_lazy("Your pronouns (optional)"),
+    pronouns = optional_text(
+        _("Your pronouns (optional)"),
+        _("For example she/her. So we use the right words for you."),
         max_length=40,
-        required=False,
-        help_text=f"For example she/her. So we use the right words for you. {SKIP}",
     )
-    access_needs = forms.MultipleChoiceField(
-        label=gettext_lazy("What helps you take part? (optional)"),
+    access_needs = checkboxes(
+        label=_("What helps you take part? (optional)"),
         choices=Profile.AccessNeed.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text=f"So sessions work for you. {SKIP}",
+        help_text=skippable(SO_SESSIONS_WORK),
     )
-    access_needs_other = forms.CharField(
-        label=gettext_lazy("Anything else that helps you take part (optional)"),
+    access_needs_other = optional_text(
+        _("Anything else that helps you take part (optional)"),
+        SO_SESSIONS_WORK,
         max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=f"So sessions work for you. {SKIP}",
+        rows=3,
     )
-
-    def clean_preferred_name(self) -> str:
-        name = " ".join(self.cleaned_data["preferred_name"].split())
-        if not name:
-            raise forms.ValidationError("Write a name for us to call you.")
-        return name
 
 
 class SafeContactForm(forms.Form):
-    channels = ChannelsField(
-        label=gettext_lazy("Ways we may contact you"), help_text=NO_CONTACT_HELP
-    )
-    phone = forms.CharField(
-        label=gettext_lazy("Your phone number (optional)"),
+    channels = ChannelsField()
+    phone = optional_text(
+        _("Your phone number (optional)"),
+        _("Only needed for texts or calls."),
         max_length=30,
-        required=False,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-        help_text=f"Only needed for texts or calls. {SKIP}",
     )
-    safe_days = forms.TypedMultipleChoiceField(
-        label=gettext_lazy("Which days are safe?"),
+    safe_days = checkboxes(
+        forms.TypedMultipleChoiceField,
+        label=_("Which days are safe?"),
         choices=WEEKDAYS,
         coerce=int,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text=gettext_lazy(
-            "We only contact you on these days. Needed for email, texts and calls."
-        ),
+        help_text=_("We only contact you on these days. Needed for email, texts and calls."),
     )
-    safe_from = forms.TimeField(
-        label=gettext_lazy("Safe from"),
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        help_text=gettext_lazy("The earliest time we may contact you."),
+    safe_from = time_field(_("Safe from"), _("The earliest time we may contact you."))
+    safe_until = time_field(_("Safe until"), _("The latest time we may contact you."))
+    voicemail_ok = tick(
+        _("You may leave a voicemail"),
+        _("If you leave this unticked, we never leave a voicemail."),
     )
-    safe_until = forms.TimeField(
-        label=gettext_lazy("Safe until"),
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        help_text=gettext_lazy("The latest time we may contact you."),
-    )
-    voicemail_ok = forms.BooleanField(
-        label=gettext_lazy("You may leave a voicemail"),
-        required=False,
-        help_text=gettext_lazy("If you leave this unticked, we never leave a voicemail."),
-    )
-    sender_name = forms.CharField(
-        label=gettext_lazy("Name messages come from (optional)"),
+    sender_name = optional_text(
+        _("Name messages come from (optional)"),
+        _("The name messages come from, e.g. Jo. So a message does not stand out."),
         max_length=40,
-        required=False,
-        help_text=f"The name messages come from, e.g. Jo. So a message does not stand out. {SKIP}",
     )
-    may_mention_group = forms.BooleanField(
-        label=gettext_lazy("Messages may say they are about the group"),
-        required=False,
-        help_text=gettext_lazy("If you leave this unticked, messages will not mention the group."),
+    may_mention_group = tick(
+        _("Messages may say they are about the group"),
+        _("If you leave this unticked, messages will not mention the group."),
     )
-    reply_word = forms.CharField(
-        label=gettext_lazy("How you would like to reply (optional)"),
+    reply_word = optional_text(
+        _("How you would like to reply (optional)"),
+        _("For example: 1 OK, 2 not great, 3 please call. So a reply is quick."),
         max_length=80,
-        required=False,
-        help_text=f"For example: 1 OK, 2 not great, 3 please call. So a reply is quick. {SKIP}",
     )
     time_zone = forms.CharField(
         max_length=64,
@@ -257,69 +298,69 @@ class SafeContactForm(forms.Form):
         data = super().clean()
         channels = set(data.get("channels") or [])
         if channels & PHONE_CHANNELS and "phone" in data and not data["phone"]:
-            self.add_error("phone", "Add your number, or untick texts and calls.")
+            self.add_error("phone", _("Add your number, or untick texts and calls."))
         if channels & TIMED_CHANNELS and "safe_days" in data and not data["safe_days"]:
             self.add_error(
-                "safe_days", "Choose at least one safe day, or untick email, texts and calls."
+                "safe_days",
+                _("Choose at least one safe day, or untick email, texts and calls."),
             )
         start, end = data.get("safe_from"), data.get("safe_until")
         if start and end and start >= end:
-            self.add_error("safe_until", "Choose a time after the ‘safe from’ time.")
+            self.add_error("safe_until", _("Choose a time after the ‘safe from’ time."))
         return data
 
 
 class SupportContactForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=gettext_lazy("Who is it?"),
-        choices=SupportContact.Kind.choices,
-        widget=forms.RadioSelect,
+    kind = radios(
+        _("Who is it?"),
+        SupportContact.Kind.choices,
         initial=SupportContact.Kind.TRUSTED_PERSON,
     )
-    name = forms.CharField(
-        label=gettext_lazy("Their name (optional)"),
+    name = optional_text(
+        _("Their name (optional)"),
+        _("So you and we know who this is."),
         max_length=80,
-        required=False,
-        help_text=f"So you and we know who this is. {SKIP}",
     )
     channel = forms.ChoiceField(
-        label=gettext_lazy("How to reach them (optional)"),
-        choices=[("", "Not needed")]
+        label=_("How to reach them (optional)"),
+        choices=[("", _("Not needed"))]
         + [(c, CHANNEL_LABELS[c]) for c in (Channel.EMAIL, Channel.SMS, Channel.CALL)],
         required=False,
-        help_text=f"So we can reach them if you ask. {SKIP}",
+        help_text=skippable(_("So we can reach them if you ask.")),
     )
-    contact_detail = forms.CharField(
-        label=gettext_lazy("Their email or phone number (optional)"),
+    contact_detail = optional_text(
+        _("Their email or phone number (optional)"),
+        _("Needed only if you chose how to reach them."),
         max_length=120,
-        required=False,
-        help_text=f"Needed only if you chose how to reach them. {SKIP}",
     )
-    contact_if_i_ask = forms.BooleanField(
-        label=gettext_lazy("Contact them if I ask"),
-        required=False,
+    contact_if_i_ask = tick(
+        _("Contact them if I ask"),
+        _("We only get in touch with them when you ask us to."),
         initial=True,
-        help_text=gettext_lazy("We only get in touch with them when you ask us to."),
     )
-    contact_if_worried = forms.BooleanField(
-        label=gettext_lazy("Contact them if you are worried about me"),
-        required=False,
-        initial=False,
-        help_text="If you leave this unticked, we never contact them unless you ask. "
-        "If you tick it, we may contact them when we are worried about you.",
+    contact_if_worried = tick(
+        _("Contact them if you are worried about me"),
+        _(
+            "If you leave this unticked, we never contact them unless you ask. "
+            "If you tick it, we may contact them when we are worried about you."
+        ),
     )
 
     def clean(self) -> dict:
         data = super().clean()
         channel, detail = data.get("channel"), (data.get("contact_detail") or "").strip()
         if channel and not detail:
-            self.add_error("contact_detail", "Add their email or number, or choose ‘Not needed’.")
+            self.add_error(
+                "contact_detail",
+                _("Add their email or number, or choose ‘Not needed’."),
+            )
         elif detail and not channel:
-            self.add_error("channel", "Choose how to reach them.")
+            self.add_error("channel", _("Choose how to reach them."))
         elif channel == Channel.EMAIL:
             try:
                 forms.EmailField().clean(detail)
             except forms.ValidationError:
-                self.add_error("contact_detail", "Write an email address, like jo@example.org.")
+                self.add_error("contact_detail", _("Write an email address, like jo@example.org."))
         elif channel in PHONE_CHANNELS:
             try:
                 detail = clean_phone(detail)
@@ -330,51 +371,26 @@ class SupportContactForm(forms.Form):
         return data
 
 
+def _plan_words(label, why) -> forms.CharField:
+    return optional_text(label, why, max_length=2000, rows=4)
+
+
 class SupportPlanForm(forms.Form):
-    what_helps = forms.CharField(
-        label=gettext_lazy("What helps me"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=f"So the people you choose know what helps you. {SKIP}",
+    what_helps = _plan_words(_("What helps me"), _("So the people you choose know what helps you."))
+    signs_to_notice = _plan_words(
+        _("Signs I'd like others to notice"),
+        _("So they can notice when things are hard for you."),
     )
-    signs_to_notice = forms.CharField(
-        label=gettext_lazy("Signs I'd like others to notice"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=f"So they can notice when things are hard for you. {SKIP}",
-    )
-    please_do = forms.CharField(
-        label=gettext_lazy("Please do"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=f"What you would like them to do. {SKIP}",
-    )
-    please_do_not = forms.CharField(
-        label=gettext_lazy("Please don't"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=f"What you would like them not to do. {SKIP}",
-    )
-
-
-class ReaderChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.username
+    please_do = _plan_words(_("Please do"), _("What you would like them to do."))
+    please_do_not = _plan_words(_("Please don't"), _("What you would like them not to do."))
 
 
 class SupportPlanSharingForm(forms.Form):
-    readers = ReaderChoiceField(
-        label=gettext_lazy("Who can see my plan"),
+    readers = checkboxes(
+        ReaderChoiceField,
+        label=_("Who can see my plan"),
         queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=gettext_lazy(
-            "Tick nobody and only you can see it. You can change this at any time."
-        ),
+        help_text=_("Tick nobody and only you can see it. You can change this at any time."),
     )
 
     def __init__(self, *args, staff, **kwargs) -> None:
@@ -387,17 +403,14 @@ class SupportPlanSharingForm(forms.Form):
 
 class StepBackForm(forms.Form):
     until = forms.DateField(
-        label=gettext_lazy("Back on (optional)"),
+        label=_("Back on (optional)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=f"If you pick a date, you come back that day by yourself. {SKIP}",
+        widget=date_input(),
+        help_text=skippable(_("If you pick a date, you come back that day by yourself.")),
     )
-    keep_session_changes = forms.BooleanField(
-        label=gettext_lazy("Still tell me if a session changes"),
-        required=False,
-        help_text=gettext_lazy(
-            "If you leave this unticked, we send you nothing while you take a break."
-        ),
+    keep_session_changes = tick(
+        _("Still tell me if a session changes"),
+        _("If you leave this unticked, we send you nothing while you take a break."),
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -412,54 +425,64 @@ class StepBackForm(forms.Form):
     def clean_until(self):
         until = self.cleaned_data["until"]
         if until is not None and until <= timezone.localdate():
-            raise forms.ValidationError("Choose a date after today.")
+            raise forms.ValidationError(_("Choose a date after today."))
         if until is not None and until > latest_break_end(timezone.localdate()):
             raise forms.ValidationError(BREAK_TOO_LONG)
         return until
 
 
 class LeaveForm(forms.Form):
-    choice = forms.ChoiceField(
-        label=gettext_lazy("What should happen to your information?"),
-        choices=Membership.LeaveChoice.choices,
-        widget=forms.RadioSelect,
+    choice = radios(
+        _("What should happen to your information?"),
+        Membership.LeaveChoice.choices,
         initial=Membership.LeaveChoice.KEEP,
-        help_text=gettext_lazy("If you keep it, you can come back later and it is all still here."),
+        help_text=_("If you keep it, you can come back later and it is all still here."),
     )
     confirm = forms.BooleanField(
-        label=gettext_lazy("Yes, I want to leave the group"),
-        help_text=gettext_lazy("Tick this to leave."),
+        label=_("Yes, I want to leave the group"),
+        help_text=_("Tick this to leave."),
     )
 
 
 class AgreementResponseForm(forms.Form):
     AGREE, DISAGREE = "agree", "disagree"
 
-    answer = forms.ChoiceField(
-        label=gettext_lazy("What do you think?"),
-        choices=[(AGREE, "I agree"), (DISAGREE, "I do not agree with all of it")],
-        widget=forms.RadioSelect,
+    answer = radios(
+        _("What do you think?"),
+        [
+            (AGREE, _("I agree")),
+            (DISAGREE, _("I do not agree with all of it")),
+        ],
     )
     disagreement = forms.CharField(
-        label=gettext_lazy("What would you change?"),
+        label=_("What would you change?"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Only if you do not agree. So the group can talk about it."),
+        help_text=_("Only if you do not agree. So the group can talk about it."),
     )
+
+    @classmethod
+    def initial_for(cls, answer: AgreementResponse | None) -> dict:
+        """Her saved answer as the form's starting values (nothing chosen before she answers)."""
+        if answer is None:
+            return {}
+        return {
+            "answer": cls.AGREE if answer.agrees else cls.DISAGREE,
+            "disagreement": answer.disagreement,
+        }
 
 
 class AgreementCommentForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    kind = forms.ChoiceField(
-        label=gettext_lazy("What is it?"),
-        choices=AgreementComment.Kind.choices,
-        widget=forms.RadioSelect,
+    kind = radios(
+        _("What is it?"),
+        AgreementComment.Kind.choices,
         initial=AgreementComment.Kind.COMMENT,
     )
     text = forms.CharField(
-        label=gettext_lazy("Your words"),
+        label=_("Your words"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("The group will read it when they next talk about the agreement."),
+        help_text=_("The group will read it when they next talk about the agreement."),
     )

@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from consent import services
-from consent.models import Answer, ConsentPurpose
+from consent import policy, services
+from consent.models import Answer, ConsentEvent, ConsentPurpose
 from coproduction.audit.models import AuditEvent
 from groups.models import SafeContactProfile
+from tests.factories import StaffFactory
 
 LIST = "admin:consent_contactsharedwithcharity_changelist"
 
@@ -76,3 +77,24 @@ def test_nobody_can_change_or_delete_through_it(client, ruth, sam_contact):
     assert b'name="_save"' not in client.get(change).content
     delete = reverse("admin:consent_contactsharedwithcharity_delete", args=[profile.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
+
+
+def test_an_operator_cannot_write_the_ledger_through_the_admin(client, sam_contact):
+    """The admin writes no answer of hers: her answers are recorded only by
+    `consent_record`, with its checks and its audit row. Every way in is refused, not an
+    error."""
+    share(sam_contact, Answer.YES)
+    event = ConsentEvent.objects.get(member=sam_contact)
+    client.raise_request_exception = False
+    client.force_login(StaffFactory(username="operator", is_staff=True, is_superuser=True))
+    assert client.get(reverse("admin:consent_consentevent_changelist")).status_code == 200
+    change = reverse("admin:consent_consentevent_change", args=[event.pk])
+    assert b'name="_save"' not in client.get(change).content
+    refused = [
+        client.post(reverse("admin:consent_consentevent_add"), {"answer": "no"}),
+        client.post(change, {"answer": "no"}),
+        client.post(reverse("admin:consent_consentevent_delete", args=[event.pk]), {"post": "y"}),
+    ]
+    assert [response.status_code for response in refused] == [403, 403, 403]
+    assert list(ConsentEvent.objects.values_list("pk", "answer")) == [(event.pk, Answer.YES)]
+    assert policy.answers([sam_contact.pk])[sam_contact.pk]["share_contact_with_partner"] == "yes"

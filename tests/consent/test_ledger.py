@@ -4,14 +4,19 @@ answers (a replay of it), private by default, and read in one query however long
 from __future__ import annotations
 
 import importlib
+import io
+import json
 
 import pytest
+from django.apps import apps as django_apps
+from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from consent import policy, services
-from consent.models import Answer, ConsentEvent, ConsentPurpose, ConsentText
+from consent import policy, projection, services
+from consent.models import Answer, ConsentEvent, ConsentPurpose, ConsentText, CurrentAnswer
 from groups.models import Membership
 from tests.factories import CoproGroupFactory, MembershipFactory, UserFactory
 
@@ -159,6 +164,8 @@ def test_current_answers_are_a_replay_of_the_ledger(three_members, steps):
             services.consent_record(
                 member=member, purpose=purposes[slug], answer=answer, acting_user=member
             )
+            # The projection written with each event is the ledger replayed, every step.
+            assert projected() == replayed()
 
         replay: dict[tuple[int, str], str] = {}
         changes = 0
@@ -180,6 +187,66 @@ def test_current_answers_are_a_replay_of_the_ledger(three_members, steps):
                 assert choice.is_default == ((member.pk, slug) not in replay)
                 assert not choice.needs_review
         transaction.set_rollback(True)
+
+
+def projected() -> dict[tuple[int, int], tuple[int, str, object]]:
+    """The current answers as the projection holds them."""
+    return {
+        (member_id, purpose_id): (event_id, answer, at)
+        for member_id, purpose_id, event_id, answer, at in CurrentAnswer.objects.values_list(
+            "member_id", "purpose_id", "event_id", "answer", "at"
+        )
+    }
+
+
+def replayed() -> dict[tuple[int, int], tuple[int, str, object]]:
+    """The current answers found by replaying the whole ledger, oldest first."""
+    latest = {}
+    for event_id, member_id, purpose_id, answer, at in ConsentEvent.objects.order_by(
+        "id"
+    ).values_list("id", "member_id", "purpose_id", "answer", "at"):
+        latest[(member_id, purpose_id)] = (event_id, answer, at)
+    return latest
+
+
+def test_rebuilding_the_projection_twice_gives_the_replayed_ledger(three_members):
+    fill_ledger(three_members, 500)
+    CurrentAnswer.objects.all().delete()  # as a database made before the projection
+    assert projection.rebuild() == len(replayed())
+    assert projected() == replayed()
+    before = list(
+        CurrentAnswer.objects.order_by("member_id", "purpose_id").values_list(
+            "member_id", "purpose_id", "event_id", "answer"
+        )
+    )
+    assert projection.rebuild() == len(before)
+    assert projection.rebuild(member_ids=[three_members[0].pk]) == len(
+        [key for key in replayed() if key[0] == three_members[0].pk]
+    )
+    after = list(
+        CurrentAnswer.objects.order_by("member_id", "purpose_id").values_list(
+            "member_id", "purpose_id", "event_id", "answer"
+        )
+    )
+    assert after == before
+    assert projected() == replayed()
+
+
+def test_the_rebuild_command_recomputes_from_the_ledger(three_members):
+    fill_ledger(three_members, 60)
+    CurrentAnswer.objects.filter(member=three_members[1]).delete()
+    out = io.StringIO()
+    call_command("consent_rebuild_current", stdout=out)
+    assert projected() == replayed()
+    assert f"Rebuilt {len(replayed())} current answers" in out.getvalue()
+
+
+def test_the_migration_fills_the_projection_from_an_existing_ledger(three_members):
+    fill_ledger(three_members, 90)
+    CurrentAnswer.objects.all().delete()
+    fill = importlib.import_module("consent.migrations.0008_current_answers").fill_from_the_ledger
+    fill(django_apps, None)
+    assert projected() == replayed()
 
 
 # --- private by default ------------------------------------------------------------
@@ -267,6 +334,7 @@ def fill_ledger(members, total: int) -> None:
         )
         for n in range(total)
     )
+    projection.rebuild()  # bulk_create bypasses consent_record
 
 
 @pytest.mark.parametrize("history", [10, 10_000])
@@ -293,3 +361,51 @@ def test_current_answers_cost_one_query_however_long_the_history(
         policy.answers(ids)
     with django_assert_num_queries(3):
         policy.choices(three_members[0])
+
+
+@pytest.mark.parametrize("history", [10, 1000])
+def test_answers_read_one_row_per_member_and_purpose_however_long_the_history(
+    three_members, history
+):
+    fill_ledger(three_members, history * len(three_members))
+    ids = [m.pk for m in three_members]
+    with CaptureQueriesContext(connection) as captured:
+        table = policy.answers(ids)
+    # Two queries (the purposes, the current answers), the second reading at most one row
+    # per member and purpose, whether each has 10 events or 1,000.
+    assert len(captured) == 2
+    assert CurrentAnswer.objects.filter(member_id__in=ids).count() <= len(ids) * len(SLUGS)
+    rows_read = _rows_read(captured.captured_queries[1]["sql"])
+    assert rows_read is None or rows_read <= len(ids) * len(SLUGS)
+    assert table == {
+        pk: {
+            slug: next(
+                (a for (m, p), (_e, a, _at) in replayed().items() if m == pk and p == pid),
+                Answer.NO,
+            )
+            for pid, slug in ConsentPurpose.objects.values_list("pk", "slug")
+        }
+        for pk in ids
+    }
+
+
+def _rows_read(sql: str) -> int | None:
+    """How many rows PostgreSQL reads from the current answers for this query (None on
+    another database, where the query count above is the proof)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+
+    def scanned(node) -> int:
+        own = (
+            node.get("Actual Rows", 0)
+            if "consent_currentanswer" in node.get("Relation Name", "")
+            else 0
+        )
+        return own + sum(scanned(child) for child in node.get("Plans", []))
+
+    return scanned(plan[0]["Plan"])

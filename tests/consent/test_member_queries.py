@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from consent import services
+from consent import projection, services
 from consent.models import Answer, ConsentEvent, Contribution, Visibility
 from groups import services as group_services
 
@@ -79,6 +79,7 @@ def give_history(member, purposes, count: int, *, recorded_by=None) -> None:
         ),
         batch_size=2000,
     )
+    projection.rebuild()  # bulk_create bypasses consent_record
 
 
 @pytest.fixture

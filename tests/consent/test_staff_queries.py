@@ -16,7 +16,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from consent import services
+from consent import projection, services
 from consent.models import (
     Answer,
     ConsentEvent,
@@ -78,6 +78,7 @@ def fill_ledger(memberships, total: int) -> None:
             )
         )
     ConsentEvent.objects.bulk_create(events)
+    projection.rebuild()  # bulk_create bypasses consent_record
 
 
 @pytest.mark.parametrize("viewer", ["helen", "dee"])

@@ -29,7 +29,6 @@ import yaml
 from celery.app.utils import find_app
 from cryptography.fernet import Fernet
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.core.wsgi import get_wsgi_application
 from django.utils import timezone
 from kombu.utils.imports import symbol_by_name
@@ -271,18 +270,6 @@ def test_services_exist():
     assert set(compose()["services"]) >= {"postgres", "redis", "migrate", "web", "worker", "beat"}
 
 
-def test_compose_file_has_no_version_key():
-    assert "version" not in raw_compose()
-
-
-def test_every_required_variable_has_an_example():
-    required = set(re.findall(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?\?", COMPOSE_FILE.read_text()))
-    assert required == set(EXAMPLE_VARIABLES)
-    for name in required:
-        with pytest.raises(MissingVariable, match=name):
-            interpolate(raw_compose(), {k: v for k, v in EXAMPLE_VARIABLES.items() if k != name})
-
-
 def test_redis_keeps_the_broker_queue():
     redis = compose()["services"]["redis"]
     command = " ".join(argv(redis["command"]))
@@ -334,22 +321,6 @@ def test_secrets_are_never_hard_coded():
     assert "${POSTGRES_PASSWORD:?" in env["DATABASE_URL"]
     postgres = raw_compose()["services"]["postgres"]["environment"]
     assert postgres["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD:?")
-
-
-@pytest.mark.parametrize("name", PRODUCTION_NEEDS)
-def test_each_needed_variable_is_load_bearing(name, monkeypatch, tmp_path):
-    """Without it, settings either refuse to load or fall back to a checkout-only backend."""
-    env = {key: value for key, value in app_env().items() if key != name}
-    try:
-        loaded = evaluate_settings(monkeypatch, tmp_path, env)
-    except ImproperlyConfigured as error:
-        assert name in str(error)
-        return
-    assert (
-        loaded["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
-        or loaded["CELERY_BROKER_URL"].startswith("filesystem")
-        or loaded["CACHES"]["default"]["BACKEND"].endswith("DatabaseCache")
-    ), f"dropping {name} changed nothing"
 
 
 def test_urls_point_at_the_compose_services(monkeypatch, tmp_path):
@@ -439,8 +410,6 @@ def test_beat_is_never_scaled():
     beat = compose()["services"]["beat"]
     assert int(beat.get("deploy", {}).get("replicas", 1)) <= 1
     assert int(beat.get("scale", 1)) <= 1
-    text = COMPOSE_FILE.read_text()
-    assert re.search(r"#.*never scale beat", text, re.IGNORECASE)
 
 
 def test_procfile_runs_the_same_processes():
@@ -574,16 +543,13 @@ def test_beat_healthcheck_follows_the_heartbeat(db):
 
 
 def test_dockerfile_runs_gunicorn_with_debug_off():
-    instructions = dockerfile_instructions()
-    (base,) = [rest for keyword, rest in instructions if keyword == "FROM"]
-    assert base.startswith("python:3.11-slim")
-    (cmd,) = [rest for keyword, rest in instructions if keyword == "CMD"]
+    """The image on its own (without compose's command) serves Hearth on the port the
+    healthcheck and the published port expect, with DEBUG off."""
+    (cmd,) = [rest for keyword, rest in dockerfile_instructions() if keyword == "CMD"]
     command = " ".join(json.loads(cmd))
     assert re.search(r"\bgunicorn coproduction\.wsgi\b", command)
     assert "--bind 0.0.0.0:8000" in command
-    assert "${WEB_CONCURRENCY:-3}" in command
     assert dockerfile_env()["DJANGO_DEBUG"] == "false"
-    assert ("EXPOSE", "8000") in instructions
 
 
 def test_dockerfile_runs_as_an_unprivileged_user():
@@ -592,9 +558,18 @@ def test_dockerfile_runs_as_an_unprivileged_user():
 
 
 def test_dockerfile_installs_the_locked_dependencies():
-    runs = " ".join(rest for keyword, rest in dockerfile_instructions() if keyword == "RUN")
-    assert 'pip install --upgrade "pip>=25.3"' in runs
-    assert "pip install --build-constraint build-constraints.txt -c requirements.lock ." in runs
+    """The image gets the versions CI tested, not whatever is newest on the day."""
+    steps = [
+        shlex.split(step)
+        for keyword, rest in dockerfile_instructions()
+        if keyword == "RUN"
+        for step in rest.split("&&")
+    ]
+    installs = [step for step in steps if step[:2] == ["pip", "install"] and step[-1] == "."]
+    assert installs, "the project is never installed"
+    for step in installs:
+        assert "-c" in step, step
+        assert step[step.index("-c") + 1] == "requirements.lock", step
 
 
 def test_dockerfile_build_only_values_stay_on_the_collectstatic_line():
@@ -613,12 +588,10 @@ def test_dockerfile_build_only_values_stay_on_the_collectstatic_line():
         )
     Fernet(assignments["HEARTH_FIELD_KEYS"])  # a real key, or the build would fail
     assert len(assignments["DJANGO_SECRET_KEY"]) >= 50
-    assert "build-only" in assignments["DJANGO_SECRET_KEY"]
     compose_text = COMPOSE_FILE.read_text()
     assert assignments["HEARTH_FIELD_KEYS"] not in compose_text
     assert assignments["HEARTH_HASH_KEY"] not in compose_text
     assert assignments["DJANGO_SECRET_KEY"] not in compose_text
-    assert re.search(r"#.*BUILD-ONLY", DOCKERFILE.read_text())
 
 
 _COLLECTSTATIC = """

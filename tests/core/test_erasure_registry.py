@@ -40,6 +40,7 @@ def test_every_app_contributes_its_steps_in_order():
         "allauth.addresses_and_authenticators",
         "allauth.rate_limits",
         "celery_beat.periodic_tasks",
+        "consent.current_answers",
         "consent.data_exports",
         "core.sessions",
         "groups.invitations",
@@ -55,7 +56,14 @@ def test_every_app_contributes_its_steps_in_order():
 
 
 @pytest.mark.parametrize(
-    "module", ["core/erasure.py", "core/erasure_steps.py", "core/sessions.py", "core/db.py"]
+    "module",
+    [
+        "core/erasure.py",
+        "core/erasure_steps.py",
+        "core/sessions.py",
+        "core/db.py",
+        "core/download.py",
+    ],
 )
 def test_the_platform_knows_no_domain_app(module):
     for node in ast.walk(ast.parse((PLATFORM / module).read_text())):

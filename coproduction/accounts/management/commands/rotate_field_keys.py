@@ -1,3 +1,6 @@
+"""Key rotation. With accounts, not crypto: it re-encrypts second-factor secrets too, which
+accounts keeps encrypted (`coproduction.accounts.mfa`), and accounts already stands on crypto."""
+
 from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.core.management.base import BaseCommand

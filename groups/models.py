@@ -91,6 +91,18 @@ class MembershipQuerySet(models.QuerySet):
         """Everyone still in the group, stepped back or not."""
         return self.filter(status__in=[Membership.Status.ACTIVE, Membership.Status.STEPPED_BACK])
 
+    def with_answer(self, version: AgreementVersion | None) -> MembershipQuerySet:
+        """Each membership with `agreement_answer`: her answer to `version` (True agrees,
+        False disagrees, None not answered or nothing published)."""
+        if version is None:
+            return self.annotate(
+                agreement_answer=models.Value(None, output_field=models.BooleanField())
+            )
+        answer = AgreementResponse.objects.filter(
+            version=version, member=models.OuterRef("user_id")
+        )
+        return self.annotate(agreement_answer=models.Subquery(answer.values("agrees")[:1]))
+
 
 class Membership(models.Model):
     """A person in a group, in one role, with where she is in the group's life."""
@@ -166,7 +178,14 @@ def preferred_name(user, default: str = "A member") -> str:
     """The name she chose to be called, else her first name, else `default`: the one rule
     every page, export and report uses to name her."""
     profile = getattr(user, "profile", None)
-    return (profile.preferred_name if profile is not None else "") or user.first_name or default
+    return chosen_name(
+        profile.preferred_name if profile is not None else "", user.first_name, default
+    )
+
+
+def chosen_name(preferred: str | None, first_name: str, default: str = "A member") -> str:
+    """`preferred_name` from the columns alone, for pages built from `values()` rows."""
+    return preferred or first_name or default
 
 
 class Profile(models.Model):
@@ -192,11 +211,19 @@ class Profile(models.Model):
         return self.preferred_name
 
     def get_access_needs_display(self) -> list[str]:
-        labels = dict(self.AccessNeed.choices)
-        shown = [labels[code] for code in self.access_needs if code in labels]
-        if self.access_needs_other:
-            shown.append(self.access_needs_other)
-        return shown
+        return access_needs_display(self.access_needs, self.access_needs_other)
+
+
+# Looked up once: a roster asks for every member's needs.
+ACCESS_NEED_LABELS = {code: str(label) for code, label in Profile.AccessNeed.choices}
+
+
+def access_needs_display(codes, other: str) -> list[str]:
+    """Her access needs in words: the ones she ticked, in her order, then her own words."""
+    shown = [ACCESS_NEED_LABELS[code] for code in codes or () if code in ACCESS_NEED_LABELS]
+    if other:
+        shown.append(other)
+    return shown
 
 
 WEEKDAYS = [
@@ -392,6 +419,29 @@ class AgreementVersionQuerySet(models.QuerySet):
     def current(self) -> AgreementVersion | None:
         """The group's published agreement, the newest if there were several."""
         return self.filter(status=AgreementVersion.Status.PUBLISHED).order_by("-number").first()
+
+    def with_comments(self) -> AgreementVersionQuerySet:
+        """Each version with its comments, their authors and the version each was taken into."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "comments",
+                queryset=AgreementComment.objects.select_related("author__profile", "taken_into"),
+            )
+        )
+
+    def with_answer_counts(self, members) -> AgreementVersionQuerySet:
+        """Each version with `agreed` and `disagreed`: how many of `members` (a query of
+        user ids) answered it each way."""
+        return self.annotate(
+            agreed=models.Count(
+                "responses",
+                filter=models.Q(responses__agrees=True, responses__member__in=members),
+            ),
+            disagreed=models.Count(
+                "responses",
+                filter=models.Q(responses__agrees=False, responses__member__in=members),
+            ),
+        )
 
 
 class AgreementVersion(models.Model):

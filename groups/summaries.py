@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from coproduction.core import dates
 from coproduction.outbox.channels import Channel
@@ -41,27 +42,43 @@ CONTACT_KINDS = {
     SupportContact.Kind.HELPLINE: "A helpline",
 }
 ROLE_ORDER = {Membership.Role.FACILITATOR: 0, Membership.Role.SUPPORT_WORKER: 1}
+# Plain strings looked up once: the roster asks for every member's status.
+STATUS_LABELS = {status: str(label) for status, label in Membership.Status.choices}
+_STEPPED_BACK = str(Membership.Status.STEPPED_BACK)
 
 
 # --- what a page shows about a person ---------------------------------------------
 
 
 def staff_name(user) -> str:
+    """How staff pages name a colleague: her full name, else her username."""
     return user.get_full_name() or user.username
+
+
+def staff_name_of(first_name: str, last_name: str, username: str) -> str:
+    """`staff_name` from the user's columns, for pages built from `values()` rows."""
+    return f"{first_name} {last_name}".strip() or username
 
 
 def contact_summary(profile: SafeContactProfile | None) -> str:
     """A short, safe summary of how she may be reached: never the number or address."""
-    if profile is None or not profile.channels:
+    if profile is None:
         return SHE_WILL_GET_IN_TOUCH
-    channels = ", ".join(CHANNEL_LABELS[c] for c in profile.channels if c in CHANNEL_LABELS)
-    if profile.channels == [Channel.SUPPORT_WORKER]:
-        return channels
-    days = [DAY_ABBREVIATIONS[d] for d in sorted(profile.safe_days) if 0 <= d < 7]
+    return contact_words(profile.channels, profile.safe_days, profile.safe_from, profile.safe_until)
+
+
+def contact_words(channels, safe_days, safe_from: dt.time, safe_until: dt.time) -> str:
+    """`contact_summary` from the profile's columns, for pages built from `values()` rows."""
+    if not channels:
+        return SHE_WILL_GET_IN_TOUCH
+    named = ", ".join(CHANNEL_LABELS[c] for c in channels if c in CHANNEL_LABELS)
+    if channels == [Channel.SUPPORT_WORKER]:
+        return named
+    days = [DAY_ABBREVIATIONS[d] for d in sorted(safe_days) if 0 <= d < 7]
     if not days:
-        return f"{channels} · no safe days given yet"
-    hours = f"{profile.safe_from:%H:%M}–{profile.safe_until:%H:%M}"
-    return f"{channels} · {', '.join(days)} · {hours}"
+        return _("%(channels)s · no safe days given yet") % {"channels": named}
+    hours = f"{safe_from:%H:%M}–{safe_until:%H:%M}"
+    return f"{named} · {', '.join(days)} · {hours}"
 
 
 def contact_terms(contact: SupportContact) -> str:
@@ -76,11 +93,16 @@ def contact_terms(contact: SupportContact) -> str:
 
 def status_text(membership: Membership) -> str:
     """Active, stepped back (until when) or left, in a few words."""
-    if membership.status == Membership.Status.STEPPED_BACK:
-        if membership.stepped_back_until:
-            return f"Stepped back until {dates.day(membership.stepped_back_until)}"
-        return "Stepped back"
-    return membership.get_status_display()
+    return status_words(membership.status, membership.stepped_back_until)
+
+
+def status_words(status: str, stepped_back_until: dt.date | None) -> str:
+    """`status_text` from the membership's columns, for pages built from `values()` rows."""
+    if status == _STEPPED_BACK:
+        if stepped_back_until:
+            return _("Stepped back until %(date)s") % {"date": dates.day(stepped_back_until)}
+        return _("Stepped back")
+    return STATUS_LABELS[status]
 
 
 @dataclass(frozen=True)

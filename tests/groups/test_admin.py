@@ -8,6 +8,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from coproduction.audit.models import AuditEvent
 from groups.models import Membership, SafeContactProfile, SupportPlan, Training
 from tests.factories import (
     CoproGroupFactory,
@@ -99,6 +100,40 @@ def test_partner_admin_keeps_her_staffs_training_records(client, world):
     )
     assert response.status_code == 200  # tom is not hers to choose
     assert not Training.objects.filter(person=world["tom"], kind="facilitation").exists()
+
+
+def test_admin_training_goes_through_the_service_checks_and_audit(client, world):
+    client.force_login(world["ruth"])
+    add = reverse("admin:groups_training_add")
+    response = client.post(
+        add,
+        {
+            "person": world["helen"].pk,
+            "kind": "facilitation",
+            "completed_on": "2026-02-01",
+            "expires_on": "2026-01-01",
+        },
+    )
+    assert response.status_code == 200  # a form error, not a 500
+    assert "The expiry date must be after the date it was completed." in response.content.decode()
+    response = client.post(
+        add, {"person": world["helen"].pk, "kind": "facilitation", "completed_on": "2999-01-01"}
+    )
+    assert response.status_code == 200
+    assert "The completion date cannot be in the future." in response.content.decode()
+    assert not Training.objects.filter(kind="facilitation").exists()
+    client.post(
+        add, {"person": world["helen"].pk, "kind": "facilitation", "completed_on": "2026-02-01"}
+    )
+    record = Training.objects.get(kind="facilitation")
+    assert AuditEvent.objects.filter(action="training.record", actor=world["ruth"]).count() == 1
+    change = reverse("admin:groups_training_change", args=[record.pk])
+    fields = {"person": world["helen"].pk, "kind": "facilitation", "completed_on": "2026-02-01"}
+    assert client.post(change, {**fields, "expires_on": "2028-02-01"}).status_code == 302
+    assert client.post(change, {**fields, "expires_on": "2028-02-01"}).status_code == 302
+    record.refresh_from_db()
+    assert record.expires_on == dt.date(2028, 2, 1) and record.recorded_by == world["ruth"]
+    assert AuditEvent.objects.filter(action="training.admin_save").count() == 1
 
 
 def test_partner_admin_of_the_other_organisation_sees_the_other_side(client, world):

@@ -6,12 +6,14 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 
 from coproduction.accounts.models import User
 from coproduction.audit.models import AuditEvent
 from coproduction.outbox.channels import Channel
 from groups import services
+from groups.access import staff_access
 from groups.models import (
     AgreementResponse,
     AgreementVersion,
@@ -423,3 +425,76 @@ def test_comments_only_on_drafts_or_the_current_version(group, helen, sam):
     services.agreement_publish(version=v2, acting_user=helen)
     with pytest.raises(ValidationError, match="replaced"):
         services.agreement_comment(version=v1, member=sam, text="Late", kind="comment")
+
+
+# --- the audited read of a member's page -----------------------------------------------
+
+
+def test_member_view_returns_her_page_and_records_the_look(helen, group, sam_membership):
+    access = staff_access(helen, group.pk)
+    page = services.member_view(access=access, membership_id=sam_membership.pk)
+    assert page.membership == sam_membership
+    assert page.name == "Sam"
+    assert not page.has_left and not page.plan_shared
+    event = AuditEvent.objects.get(action="member.view")
+    assert event.actor == helen and event.subject_user == sam_membership.user
+
+
+def test_member_view_twice_is_two_looks(helen, group, sam_membership):
+    access = staff_access(helen, group.pk)
+    services.member_view(access=access, membership_id=sam_membership.pk)
+    services.member_view(access=access, membership_id=sam_membership.pk)
+    # Each read is one more line in her "who looked": a look is never merged away.
+    assert AuditEvent.objects.filter(action="member.view").count() == 2
+
+
+def test_member_view_refusals_record_nothing(dee, group, sam_membership):
+    maria = MembershipFactory(user=UserFactory(username="maria"), group=group)
+    elsewhere = MembershipFactory(user=UserFactory(username="aisha"))
+    access = staff_access(dee, group.pk)
+    with pytest.raises(PermissionDenied):
+        services.member_view(access=access, membership_id=maria.pk)
+    with pytest.raises(Http404):
+        services.member_view(access=access, membership_id=elsewhere.pk)
+    assert not AuditEvent.objects.filter(action="member.view").exists()
+
+
+# --- publishing checks inside its transaction ---------------------------------------------
+
+
+def test_publishing_over_a_newer_version_is_refused_and_writes_nothing(helen):
+    group = CoproGroupFactory()
+    v1 = services.agreement_draft_save(group=group, acting_user=helen, text="One")
+    v2 = services.agreement_draft_save(group=group, acting_user=helen, text="Two")
+    stale = AgreementVersion.objects.get(pk=v1.pk)  # read before v2 is published
+    services.agreement_publish(version=v2, acting_user=helen)
+    with pytest.raises(ValidationError, match="Version 2 is already published"):
+        services.agreement_publish(version=stale, acting_user=helen)
+    stale.refresh_from_db()
+    assert stale.status == AgreementVersion.Status.DRAFT
+    assert AuditEvent.objects.filter(action="agreement.publish").count() == 1
+
+
+# --- correcting a training record ----------------------------------------------------------
+
+
+def test_training_correct_checks_dates_and_records_once(helen):
+    day = dt.date(2026, 1, 5)
+    record = services.training_record(
+        person=helen, acting_user=helen, kind="safeguarding", completed_on=day
+    )
+    corrected = services.training_correct(
+        training=record, acting_user=helen, expires_on=dt.date(2028, 1, 5)
+    )
+    assert corrected.expires_on == dt.date(2028, 1, 5)
+    services.training_correct(training=record, acting_user=helen, expires_on=dt.date(2028, 1, 5))
+    assert AuditEvent.objects.filter(action="training.admin_save").count() == 1
+    with pytest.raises(ValidationError):
+        services.training_correct(training=record, acting_user=helen, expires_on=day)
+    with pytest.raises(ValidationError):
+        services.training_correct(
+            training=record, acting_user=helen, completed_on=dt.date(2999, 1, 1)
+        )
+    record.refresh_from_db()
+    assert record.expires_on == dt.date(2028, 1, 5)
+    assert AuditEvent.objects.filter(action="training.admin_save").count() == 1

@@ -1,0 +1,354 @@
+"""What the staff pages count and list: the staff home's group summaries and the roster's
+rows (the training grid is in `groups.training_grid`).
+
+Built from `values()` rows with only the columns each page shows, in a fixed number of
+queries however many members there are, and tested directly
+(`tests/groups/test_staff_summaries.py`). The words for one person are in
+`groups.summaries`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Case, Exists, IntegerField, OuterRef, Subquery, Value, When
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from coproduction import crypto
+from groups.models import (
+    AgreementResponse,
+    AgreementVersion,
+    CoproGroup,
+    Membership,
+    Training,
+    access_needs_display,
+    chosen_name,
+)
+from groups.summaries import (
+    ROLE_ORDER,
+    agreement_text,
+    contact_words,
+    needs_confirming,
+    staff_name_of,
+    status_words,
+    training_warning,
+)
+
+# A member id no database hands out, reversed once and replaced by each row's id: one
+# `reverse()` per page instead of one per row.
+_ANY_ID = 2_147_483_647
+
+
+def link_maker(url_name: str, *args):
+    """`link(pk)` for the URL `url_name` with `args` then `pk`, from one `reverse()`."""
+    url = reverse(url_name, args=[*args, _ANY_ID])
+    head, tail = url.rsplit(str(_ANY_ID), 1)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def strongest_role(roles) -> str:
+    """Facilitator over support worker, when she holds both in one group."""
+    return min(roles, key=lambda role: ROLE_ORDER.get(role, 9))
+
+
+class TableRow:
+    """A row of a long table. Templates look `row.name` up as a key before trying an
+    attribute: answering the key lookup spares an exception for every cell."""
+
+    def __getitem__(self, name: str):
+        try:
+            return getattr(self, name)
+        except AttributeError:
+            raise KeyError(name) from None
+
+
+# --- the staff home ---------------------------------------------------------------------
+
+
+@dataclass
+class GroupSummary:
+    """One group on her home page: how many members, and what needs following up."""
+
+    group: CoproGroup
+    role: str
+    active: int = 0
+    stepped_back: int = 0
+    to_confirm: int = 0
+    not_answered: int = 0
+    has_agreement: bool = False
+    facilitators_not_ready: int = 0
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.role == Membership.Role.FACILITATOR
+
+    @property
+    def follow_ups(self) -> list[str]:
+        """What needs doing, in plain words; empty when nothing does."""
+        items = []
+        if self.to_confirm:
+            items.append(
+                ngettext(
+                    "Safe-contact details to confirm: %(count)d member.",
+                    "Safe-contact details to confirm: %(count)d members.",
+                    self.to_confirm,
+                )
+                % {"count": self.to_confirm}
+            )
+        if self.has_agreement and self.not_answered:
+            items.append(
+                ngettext(
+                    "Not yet answered the current group agreement: %(count)d member.",
+                    "Not yet answered the current group agreement: %(count)d members.",
+                    self.not_answered,
+                )
+                % {"count": self.not_answered}
+            )
+        if not self.has_agreement and self.is_facilitator:
+            items.append(_("No group agreement is published yet."))
+        if self.facilitators_not_ready:
+            items.append(
+                ngettext(
+                    "Training not current: %(count)d facilitator.",
+                    "Training not current: %(count)d facilitators.",
+                    self.facilitators_not_ready,
+                )
+                % {"count": self.facilitators_not_ready}
+            )
+        return items
+
+
+@dataclass
+class StaffHome:
+    """Her home page: the groups she works in, and the training she lacks."""
+
+    summaries: list[GroupSummary]
+    my_missing: list[str]
+
+
+def staff_home(user) -> StaffHome:
+    """The groups `user` works in, each with its counts and follow-ups (a support worker
+    counts only the members she supports; stepped-back members are not chased)."""
+    roles: dict[int, set[str]] = defaultdict(set)
+    groups: dict[int, CoproGroup] = {}
+    published_groups: set[int] = set()
+    for membership in (
+        Membership.objects.current()
+        .staff()
+        .filter(user=user)
+        .select_related("group")
+        .annotate(
+            has_agreement=Exists(
+                AgreementVersion.objects.filter(
+                    group=OuterRef("group_id"), status=AgreementVersion.Status.PUBLISHED
+                )
+            )
+        )
+        .order_by("group__name", "group_id")
+    ):
+        roles[membership.group_id].add(membership.role)
+        groups[membership.group_id] = membership.group
+        if membership.has_agreement:
+            published_groups.add(membership.group_id)
+    summaries = {
+        pk: GroupSummary(
+            group=group, role=strongest_role(roles[pk]), has_agreement=pk in published_groups
+        )
+        for pk, group in groups.items()
+    }
+
+    current_version = AgreementVersion.objects.filter(
+        group=OuterRef("group_id"), status=AgreementVersion.Status.PUBLISHED
+    ).order_by("-number")
+    members = (
+        Membership.objects.current()
+        .members()
+        .filter(group_id__in=summaries)
+        .annotate(current_version_id=Subquery(current_version.values("pk")[:1]))
+        .annotate(
+            answered=Exists(
+                AgreementResponse.objects.filter(
+                    member=OuterRef("user_id"), version_id=OuterRef("current_version_id")
+                )
+            )
+        )
+        .values_list(
+            "group_id",
+            "status",
+            "support_worker_id",
+            "current_version_id",
+            "answered",
+            "user__safe_contact__confirmed_at",
+            "user__safe_contact__confirm_every_days",
+        )
+    )
+    for group_id, status, worker_id, version_id, answered, confirmed_at, every in members:
+        summary = summaries[group_id]
+        if not summary.is_facilitator and worker_id != user.pk:
+            continue  # a support worker follows up only the members she supports
+        if status == Membership.Status.STEPPED_BACK:
+            # Nothing goes to her while she is away, so nothing is chased either.
+            summary.stepped_back += 1
+            continue
+        summary.active += 1
+        if needs_confirming(confirmed_at, every):
+            summary.to_confirm += 1
+        if version_id is not None and not answered:
+            summary.not_answered += 1
+
+    facilitators = list(
+        Membership.objects.current()
+        .filter(group_id__in=summaries, role=Membership.Role.FACILITATOR)
+        .values_list("group_id", "user_id")
+    )
+    missing = Training.objects.missing_for({user.pk} | {pk for _, pk in facilitators})
+    for group_id, user_id in facilitators:
+        if missing[user_id]:
+            summaries[group_id].facilitators_not_ready += 1
+    labels = dict(Training.Kind.choices)
+    return StaffHome(
+        summaries=list(summaries.values()),
+        my_missing=[labels[k] for k in Training.Kind.values if k in missing[user.pk]],
+    )
+
+
+# --- the roster ---------------------------------------------------------------------------
+
+
+@dataclass
+class MemberRow(TableRow):
+    """One member on the roster: only what the page shows, never her number or address."""
+
+    url: str
+    name: str
+    status: str
+    contact: str
+    contact_to_confirm: bool
+    support_worker: str
+    agreement: str
+    access_needs: list[str]
+
+
+@dataclass
+class StaffRow(TableRow):
+    """One facilitator or support worker on the roster."""
+
+    name: str
+    role: str
+    is_facilitator: bool
+    warning: str = ""
+
+
+MEMBER_COLUMNS = (
+    "pk",
+    "user_id",
+    "status",
+    "stepped_back_until",
+    "agreement_answer",
+    "user__first_name",
+    "user__profile__preferred_name",
+    "user__profile__access_needs",
+    "user__profile__access_needs_other",
+    "user__safe_contact__id",
+    "user__safe_contact__channels",
+    "user__safe_contact__safe_days",
+    "user__safe_contact__safe_from",
+    "user__safe_contact__safe_until",
+    "user__safe_contact__confirmed_at",
+    "user__safe_contact__confirm_every_days",
+    "support_worker__first_name",
+    "support_worker__last_name",
+    "support_worker__username",
+)
+
+
+def roster_rows(members, group: CoproGroup, current: AgreementVersion | None) -> list[MemberRow]:
+    """The roster's member rows for `members` (the memberships she may see): those who
+    joined, by name, with those who left at the end."""
+    rows = list(
+        members.exclude(status=Membership.Status.INVITED)
+        .with_answer(current)
+        .annotate(
+            has_left=Case(
+                When(status=Membership.Status.LEFT, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("has_left", "user__profile__preferred_name", "user__first_name", "pk")
+        .values(*MEMBER_COLUMNS)
+    )
+    # Only her own words among her access needs are encrypted: keys for those alone.
+    crypto.warm_data_keys(r["user_id"] for r in rows if r["user__profile__access_needs_other"])
+    link = link_maker("groups:member_detail", group.pk)
+    left_words = _("Not to be contacted: she has left the group")
+    left = str(Membership.Status.LEFT)
+    result = []
+    for row in rows:
+        has_left = row["status"] == left
+        has_contact = row["user__safe_contact__id"] is not None
+        other = row["user__profile__access_needs_other"]
+        result.append(
+            MemberRow(
+                url=link(row["pk"]),
+                name=chosen_name(row["user__profile__preferred_name"], row["user__first_name"]),
+                status=status_words(row["status"], row["stepped_back_until"]),
+                # No safe-contact profile reads as no channel: she will get in touch.
+                contact=left_words
+                if has_left
+                else contact_words(
+                    row["user__safe_contact__channels"],
+                    row["user__safe_contact__safe_days"],
+                    row["user__safe_contact__safe_from"],
+                    row["user__safe_contact__safe_until"],
+                ),
+                contact_to_confirm=not has_left
+                and has_contact
+                and needs_confirming(
+                    row["user__safe_contact__confirmed_at"],
+                    row["user__safe_contact__confirm_every_days"],
+                ),
+                support_worker=staff_name_of(
+                    row["support_worker__first_name"],
+                    row["support_worker__last_name"],
+                    row["support_worker__username"],
+                )
+                if row["support_worker__username"]
+                else "",
+                agreement=agreement_text(row["agreement_answer"], current),
+                access_needs=access_needs_display(
+                    row["user__profile__access_needs"], crypto.decrypt(other) if other else ""
+                ),
+            )
+        )
+    return result
+
+
+def staff_rows(group: CoproGroup) -> list[StaffRow]:
+    """The group's facilitators and support workers, facilitators first, each facilitator
+    with a warning when her training is not current."""
+    staff = sorted(
+        group.memberships.current()
+        .staff()
+        .values_list(
+            "pk", "role", "user_id", "user__first_name", "user__last_name", "user__username"
+        ),
+        key=lambda m: (ROLE_ORDER[m[1]], staff_name_of(*m[3:]), m[0]),
+    )
+    facilitator_ids = [m[2] for m in staff if m[1] == Membership.Role.FACILITATOR]
+    missing = Training.objects.missing_for(facilitator_ids)
+    roles = dict(Membership.Role.choices)
+    return [
+        StaffRow(
+            name=staff_name_of(*names),
+            role=str(roles[role]),
+            is_facilitator=role == Membership.Role.FACILITATOR,
+            warning=training_warning(missing[user_id], group)
+            if role == Membership.Role.FACILITATOR
+            else "",
+        )
+        for _pk, role, user_id, *names in staff
+    ]

@@ -13,13 +13,12 @@ from django.utils.translation import gettext as _
 
 from groups.models import CoproGroup, Membership, SupportPlan, staff_around
 
-STAFF_ROLES = (Membership.Role.FACILITATOR, Membership.Role.SUPPORT_WORKER)
 
-
-def get_group_for_user(user, group_id: int, *, manage: bool = False) -> tuple[CoproGroup, str]:
+def get_group_for_user(user, group_id: int) -> tuple[CoproGroup, str]:
     """The group and the user's strongest role in it (facilitator > support worker > member).
 
-    404 unless she is currently in the group; with `manage`, 403 unless she facilitates it.
+    404 unless she is currently in the group. Staff pages go through `groups.access`,
+    which builds on this.
     """
     roles = set(
         Membership.objects.current()
@@ -36,36 +35,7 @@ def get_group_for_user(user, group_id: int, *, manage: bool = False) -> tuple[Co
     ):
         if role in roles:
             break
-    if manage and role != Membership.Role.FACILITATOR:
-        raise PermissionDenied(_("Only the group's facilitators can do this."))
     return group, role
-
-
-def get_staff_group(user, group_id: int) -> tuple[CoproGroup, str]:
-    """A group the user works in as facilitator or support worker (403 for a member of it)."""
-    group, role = get_group_for_user(user, group_id)
-    if role not in STAFF_ROLES:
-        raise PermissionDenied(_("This page is for the group's facilitators and support workers."))
-    return group, role
-
-
-def get_member_for_staff(user, group: CoproGroup, role: str, membership_id: int) -> Membership:
-    """A member's membership, as seen by staff of `group`.
-
-    Facilitators see every member of their group; a support worker only the members
-    she supports (403 for the others). A membership outside the group is a 404.
-    """
-    try:
-        membership = (
-            group.memberships.members().select_related("user__profile").get(pk=membership_id)
-        )
-    except Membership.DoesNotExist:
-        raise Http404("No such member") from None
-    if role == Membership.Role.SUPPORT_WORKER and membership.support_worker_id != user.pk:
-        raise PermissionDenied(
-            _("Only the group's facilitators and this member's support worker can see this.")
-        )
-    return membership
 
 
 def get_own_membership(user, group_id: int) -> Membership:

@@ -16,8 +16,9 @@ from django.test import Client, RequestFactory
 from django.urls import include, path, reverse
 
 from coproduction.core import views
-from groups import permissions
+from groups import access, permissions
 from groups.models import Membership
+from tests.factories import MembershipFactory, StaffFactory
 from tests.groups import conftest as groups_fixtures
 
 organisation = groups_fixtures.organisation
@@ -179,12 +180,14 @@ def test_403_for_a_member_tells_her_nothing_about_roles(browser, sam, sam_member
 def test_the_access_helpers_give_each_refusal_a_message(
     sam, sam_membership, dee, maria_membership, helen, tuesday_group
 ):
+    # A staff account that is only a member of this group (say, on a training course).
+    trainee = MembershipFactory(
+        user=StaffFactory(username="trainee"), group=tuesday_group, role=Membership.Role.MEMBER
+    ).user
     refusals = [
-        lambda: permissions.get_group_for_user(dee, tuesday_group.pk, manage=True),
-        lambda: permissions.get_staff_group(sam, tuesday_group.pk),
-        lambda: permissions.get_member_for_staff(
-            dee, tuesday_group, Membership.Role.SUPPORT_WORKER, maria_membership.pk
-        ),
+        lambda: access.staff_access(dee, tuesday_group.pk, manage=True),
+        lambda: access.staff_access(trainee, tuesday_group.pk),
+        lambda: access.staff_access(dee, tuesday_group.pk).member(maria_membership.pk),
         lambda: permissions.require_member(helen),
         lambda: permissions.require_staff(sam),
     ]

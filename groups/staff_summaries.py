@@ -80,7 +80,7 @@ class GroupHeading(NamedTuple):
 
 
 @dataclass
-class GroupSummary:
+class GroupSummary(TableRow):
     """One group on her home page: how many members, and what needs following up."""
 
     group: GroupHeading | CoproGroup
@@ -91,6 +91,11 @@ class GroupSummary:
     not_answered: int = 0
     has_agreement: bool = False
     facilitators_not_ready: int = 0
+    # Her links for this group, from one `reverse()` per page for each (see `link_maker`).
+    roster_url: str = ""
+    training_url: str = ""
+    agreement_url: str = ""
+    invite_url: str = ""
 
     @property
     def is_facilitator(self) -> bool:
@@ -201,9 +206,19 @@ def staff_home(user) -> StaffHome:
         .values_list("version_id", "member_id")
     )
 
+    roster, training, agreement, invite = (
+        link_maker(f"groups:{name}")
+        for name in ("roster", "group_training", "agreement_drafts", "invite")
+    )
     summaries = {
         pk: GroupSummary(
-            group=heading, role=strongest_role(roles[pk]), has_agreement=pk in current_versions
+            group=heading,
+            role=strongest_role(roles[pk]),
+            has_agreement=pk in current_versions,
+            roster_url=roster(pk),
+            training_url=training(pk),
+            agreement_url=agreement(pk),
+            invite_url=invite(pk),
         )
         for pk, heading in headings.items()
     }

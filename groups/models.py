@@ -417,7 +417,11 @@ class TrainingQuerySet(models.QuerySet):
         One query for any number of people."""
         have: dict[int, set[str]] = {pk: set() for pk in person_ids}
         for pk, kind in (
-            self.current(on).filter(person_id__in=person_ids).values_list("person_id", "kind")
+            # No ORDER BY: the sets do not care, and the model's ordering costs a sort.
+            self.current(on)
+            .filter(person_id__in=person_ids)
+            .order_by()
+            .values_list("person_id", "kind")
         ):
             have[pk].add(kind)
         return {pk: set(Training.REQUIRED_TO_FACILITATE) - kinds for pk, kinds in have.items()}

@@ -141,11 +141,14 @@ def given_answers(member_ids, purposes) -> dict[int, dict[str, str]]:
     the history, for pages that already hold the purposes."""
     slugs = {purpose.pk: purpose.slug for purpose in purposes}
     table: dict[int, dict[str, str]] = {member_id: {} for member_id in member_ids}
-    current = CurrentAnswer.objects.filter(
-        member_id__in=list(table), purpose_id__in=list(slugs)
-    ).values_list("member_id", "purpose_id", "answer")
+    # Answers to purposes no longer active are skipped here rather than in the query,
+    # which costs more to build than the few rows it would save.
+    current = CurrentAnswer.objects.filter(member_id__in=list(table)).values_list(
+        "member_id", "purpose_id", "answer"
+    )
     for member_id, purpose_id, answer in current:
-        table[member_id][slugs[purpose_id]] = answer
+        if purpose_id in slugs:
+            table[member_id][slugs[purpose_id]] = answer
     return table
 
 

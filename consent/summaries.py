@@ -85,6 +85,11 @@ class PurposeCount:
         ) % {"count": self.yes, "question": self.question}
 
     @property
+    def the_question(self) -> str:
+        """ "The question: “Can we take photos of you?”"."""
+        return _("The question: “%(question)s”") % {"question": self.question}
+
+    @property
     def ask_each_time(self) -> str:
         return ngettext(
             "%(count)d asked to be asked each time",

@@ -9,13 +9,14 @@ put its answers into words.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -68,14 +69,6 @@ class PurposeCount:
             agreed_to=_worded(purpose, "agreed_to"),
         )
 
-    def add(self, answer: str) -> None:
-        if answer == Answer.YES:
-            self.yes += 1
-        elif answer == Answer.ASK:
-            self.ask += 1
-        else:
-            self.no += 1
-
     @property
     def agreed(self) -> str:
         """ "3 members agreed to be photographed"."""
@@ -90,6 +83,11 @@ class PurposeCount:
             "%(count)d members said yes to “%(question)s”",
             self.yes,
         ) % {"count": self.yes, "question": self.question}
+
+    @property
+    def the_question(self) -> str:
+        """ "The question: “Can we take photos of you?”"."""
+        return _("The question: “%(question)s”") % {"question": self.question}
 
     @property
     def ask_each_time(self) -> str:
@@ -119,6 +117,9 @@ class ChoicesRow:
     url: str
     answers: list[str] = field(default_factory=list)
     cells: str = ""
+    # The whole table row, escaped: a hundred rows rendered node by node in the
+    # template cost more than the rest of the page.
+    html: str = ""
 
 
 def name_of(preferred: str | None, first_name: str | None, default: str = "A member") -> str:
@@ -139,37 +140,71 @@ def group_choices_table(
     2: every choice starts at the most private option). Her page's address is reversed
     once."""
     counts = [PurposeCount.of(purpose) for purpose in purposes]
+    slugs = [count.purpose.slug for count in counts]
     labels = dict(Answer.choices)
     # Each answer's table cell, escaped once: a hundred members make eight hundred
     # cells of three kinds, too many to render one by one in the template.
     cells = {answer: format_html("<td>{}</td>", label) for answer, label in labels.items()}
-    # Reversed once for the table: only her membership id differs from row to row.
+    # Reversed and escaped once for the table: only her membership id (a number) differs
+    # from row to row.
     prefix, _zero, suffix = reverse("consent:member_choices", args=[group_id, 0]).rpartition("/0/")
-    statuses: dict[tuple[str, dt.date | None], str] = {}
+    prefix, suffix = conditional_escape(prefix), conditional_escape(suffix)
+    # Translated and escaped once for the table, not once a row.
+    hidden = conditional_escape(_(": her sharing choices"))
+    statuses: dict[tuple[str, dt.date | None], tuple[str, str]] = {}
+    no_status = ("", "")
     rows = []
+    given = []
     for member in members:
-        status = ""
+        status, status_html = no_status
         if member["status"] != Membership.Status.ACTIVE:
             key = (member["status"], member["stepped_back_until"])
             if key not in statuses:
-                statuses[key] = status_text(Membership(status=key[0], stepped_back_until=key[1]))
-            status = statuses[key]
+                text = status_text(Membership(status=key[0], stepped_back_until=key[1]))
+                statuses[key] = (
+                    text,
+                    format_html('<span class="d-block small text-body-secondary">{}</span>', text),
+                )
+            status, status_html = statuses[key]
         hers = answers.get(member["user_id"], {})
-        mine = [hers.get(count.purpose.slug, Answer.NO) for count in counts]
-        for count, answer in zip(counts, mine, strict=True):
-            count.add(answer)
+        mine = [hers.get(slug, Answer.NO) for slug in slugs]
+        given.append(mine)
+        name = name_of(member["preferred_name"], member["first_name"])
+        # Safe: the prefix and suffix were escaped above, the id is a number.
+        url = mark_safe(f"{prefix}/{member['pk']}/{suffix}")  # noqa: S308
+        # Safe: each cell was escaped when it was made.
+        answer_cells = mark_safe("".join([cells[answer] for answer in mine]))  # noqa: S308
         rows.append(
             ChoicesRow(
                 membership_id=member["pk"],
-                name=name_of(member["preferred_name"], member["first_name"]),
+                name=name,
                 status=status,
-                url=f"{prefix}/{member['pk']}/{suffix}",
+                url=url,
                 answers=[labels[answer] for answer in mine],
-                # Safe: each cell was escaped when it was made.
-                cells=mark_safe("".join(cells[answer] for answer in mine)),  # noqa: S308
+                cells=answer_cells,
+                html=format_html(
+                    '<tr><th scope="row"><a href="{}">{}<span class="visually-hidden">{}</span>'
+                    "</a>{}</th>{}</tr>",
+                    url,
+                    name,
+                    hidden,
+                    status_html,
+                    answer_cells,
+                ),
             )
         )
+    # Counted a column at a time: eight hundred answers, one call each, cost more.
+    for index, count in enumerate(counts):
+        tally = Counter([mine[index] for mine in given])
+        count.yes, count.ask = tally[Answer.YES], tally[Answer.ASK]
+        count.no = len(given) - count.yes - count.ask
     return rows, counts
+
+
+def table_body(rows: Iterable[ChoicesRow]) -> str:
+    """The rows of the table of answers, as one piece of escaped HTML."""
+    # Safe: each row was escaped when it was made.
+    return mark_safe("".join(row.html for row in rows))  # noqa: S308
 
 
 # --- staff: one member's history -------------------------------------------------------

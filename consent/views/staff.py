@@ -54,16 +54,17 @@ def group_choices(request: HttpRequest, access: StaffAccess) -> HttpResponse:
             first_name=F("user__first_name"),
         )
     )
+    purposes = policy.purposes()
     rows, counts = summaries.group_choices_table(
         members,
-        policy.purposes(),
-        policy.answers([m["user_id"] for m in members]),
+        purposes,
+        policy.given_answers([m["user_id"] for m in members], purposes),
         group_id=access.group.pk,
     )
     return render(
         request,
         "consent/staff/group_choices.html",
-        access.context("choices", rows=rows, counts=counts),
+        access.context("choices", rows=rows, counts=counts, body=summaries.table_body(rows)),
     )
 
 

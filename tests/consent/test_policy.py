@@ -209,6 +209,28 @@ def test_seen_by(visibility, audience):
     assert policy.seen_by(Contribution(visibility=visibility), audience) is expected
 
 
+# --- given_answers ------------------------------------------------------------------
+
+
+def test_given_answers_are_her_answers_to_active_purposes_without_the_defaults(sam, helen):
+    say(sam, "photos", YES)
+    say(sam, "anonymous_quotes", ASK)
+    say(sam, "anonymous_quotes", NO)
+    retired = ConsentPurpose.objects.get(slug="future_projects")
+    say(sam, "future_projects", YES)
+    retired.is_active = False
+    retired.save()
+    purposes = policy.purposes()
+
+    with CaptureQueriesContext(connection) as queries:
+        given = policy.given_answers([sam.pk, helen.pk], purposes)
+
+    assert len(queries) == 1
+    assert given == {sam.pk: {"photos": YES, "anonymous_quotes": NO}, helen.pk: {}}
+    full = policy.answers([sam.pk])[sam.pk]
+    assert all(full[p.slug] == given[sam.pk].get(p.slug, NO) for p in purposes)
+
+
 # --- contact: channel_allowed -------------------------------------------------------
 
 

@@ -20,14 +20,14 @@ def get_group_for_user(user, group_id: int) -> tuple[CoproGroup, str]:
     404 unless she is currently in the group. Staff pages go through `groups.access`,
     which builds on this.
     """
-    roles = set(
-        Membership.objects.current()
-        .filter(user=user, group_id=group_id)
-        .values_list("role", flat=True)
+    # Her memberships with their group in one query: every staff page asks this first.
+    memberships = list(
+        Membership.objects.current().filter(user=user, group_id=group_id).select_related("group")
     )
-    if not roles:
+    if not memberships:
         raise Http404("No such group")
-    group = CoproGroup.objects.get(pk=group_id)
+    roles = {membership.role for membership in memberships}
+    group = memberships[0].group
     for role in (
         Membership.Role.FACILITATOR,
         Membership.Role.SUPPORT_WORKER,

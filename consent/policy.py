@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from django.contrib import admin
 from django.contrib.admin.utils import display_for_value, lookup_field
-from django.db.models import Prefetch
 
 from consent.models import (
     Answer,
@@ -79,13 +78,23 @@ class Choice:
         return self.event is not None and self.event.text_id != self.text.pk
 
 
-def purposes():
-    """Active purposes, each with its current wording as `current_text` (two queries)."""
-    return list(
-        ConsentPurpose.objects.filter(is_active=True).prefetch_related(
-            Prefetch("texts", queryset=ConsentText.objects.order_by("-version"), to_attr="versions")
-        )
+def purposes() -> list[ConsentPurpose]:
+    """Active purposes in their order, each with its wordings newest first as `versions`
+    (one query)."""
+    result: dict[int, ConsentPurpose] = {}
+    texts = (
+        ConsentText.objects.filter(purpose__is_active=True)
+        .select_related("purpose")
+        .order_by("purpose__order", "purpose__slug", "-version")
     )
+    for text in texts:
+        purpose = result.get(text.purpose_id)
+        if purpose is None:
+            purpose = result[text.purpose_id] = text.purpose
+            purpose.versions = []
+        purpose.versions.append(text)
+        text.purpose = purpose
+    return list(result.values())
 
 
 def latest_events(member_ids) -> dict[tuple[int, int], ConsentEvent]:
@@ -96,7 +105,7 @@ def latest_events(member_ids) -> dict[tuple[int, int], ConsentEvent]:
 
 
 def choices(member) -> list[Choice]:
-    """Her current choice for every active purpose (three queries however long her history)."""
+    """Her current choice for every active purpose (two queries however long her history)."""
     latest = latest_events([member.pk])
     result = []
     for purpose in purposes():

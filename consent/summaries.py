@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -331,9 +330,9 @@ def _break_text(until: dt.date | None, soon: dt.date, group: str | None) -> str:
 
 
 def today_items(member, memberships) -> list[dict]:
-    """What needs her today, most pressing first: each one sentence and one button."""
-    user = get_user_model().objects.select_related("safe_contact").get(pk=member.pk)
-    safe_contact = getattr(user, "safe_contact", None)
+    """What needs her today, most pressing first: each one sentence and one button.
+    `member` may come with her safe-contact profile already joined (her home does)."""
+    safe_contact = getattr(member, "safe_contact", None)
     many = len(memberships) > 1
     items = []
     for membership in memberships:

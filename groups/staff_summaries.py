@@ -9,10 +9,11 @@ queries however many members there are, and tested directly
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,7 +33,6 @@ from groups.summaries import (
     ROLE_ORDER,
     agreement_text,
     contact_words,
-    needs_confirming,
     staff_name_of,
     status_words,
     training_warning,
@@ -69,11 +69,19 @@ class TableRow:
 # --- the staff home ---------------------------------------------------------------------
 
 
+class GroupHeading(NamedTuple):
+    """What her home shows of a group: its link, internal name and member-facing name."""
+
+    pk: int
+    name: str
+    member_facing_name: str
+
+
 @dataclass
-class GroupSummary:
+class GroupSummary(TableRow):
     """One group on her home page: how many members, and what needs following up."""
 
-    group: CoproGroup
+    group: GroupHeading | CoproGroup
     role: str
     active: int = 0
     stepped_back: int = 0
@@ -81,6 +89,11 @@ class GroupSummary:
     not_answered: int = 0
     has_agreement: bool = False
     facilitators_not_ready: int = 0
+    # Her links for this group, from one `reverse()` per page for each (see `link_maker`).
+    roster_url: str = ""
+    training_url: str = ""
+    agreement_url: str = ""
+    invite_url: str = ""
 
     @property
     def is_facilitator(self) -> bool:
@@ -130,63 +143,90 @@ class StaffHome:
     my_missing: list[str]
 
 
+def _confirming_check():
+    """`needs_confirming` for many rows: today and the time zone looked up once, not twice
+    a row (same rule: due from `confirm_every_days` after the local day it was confirmed)."""
+    today = timezone.localdate()
+    zone = timezone.get_current_timezone()
+
+    def due(confirmed_at, every_days) -> bool:
+        if confirmed_at is None or every_days is None:
+            return True
+        return today >= confirmed_at.astimezone(zone).date() + dt.timedelta(days=every_days)
+
+    return due
+
+
 def staff_home(user) -> StaffHome:
     """The groups `user` works in, each with its counts and follow-ups (a support worker
-    counts only the members she supports; stepped-back members are not chased)."""
-    roles: dict[int, set[str]] = defaultdict(set)
-    groups: dict[int, CoproGroup] = {}
-    published_groups: set[int] = set()
-    for membership in (
-        Membership.objects.current()
-        .staff()
-        .filter(user=user)
-        .select_related("group")
-        .annotate(
-            has_agreement=Exists(
-                AgreementVersion.objects.filter(
-                    group=OuterRef("group_id"), status=AgreementVersion.Status.PUBLISHED
-                )
-            )
-        )
-        .order_by("group__name", "group_id")
-    ):
-        roles[membership.group_id].add(membership.role)
-        groups[membership.group_id] = membership.group
-        if membership.has_agreement:
-            published_groups.add(membership.group_id)
-    summaries = {
-        pk: GroupSummary(
-            group=group, role=strongest_role(roles[pk]), has_agreement=pk in published_groups
-        )
-        for pk, group in groups.items()
-    }
+    counts only the members she supports; stepped-back members are not chased).
 
-    current_version = AgreementVersion.objects.filter(
-        group=OuterRef("group_id"), status=AgreementVersion.Status.PUBLISHED
-    ).order_by("-number")
-    members = (
+    Four plain queries (everyone current in her groups, their published versions, the
+    answers to the current ones, the training), joined here: correlated subqueries cost
+    more to compile than these rows cost to count."""
+    her_groups = Membership.objects.current().staff().filter(user=user).values("group_id")
+    people = list(
         Membership.objects.current()
-        .members()
-        .filter(group_id__in=summaries)
-        .annotate(current_version_id=Subquery(current_version.values("pk")[:1]))
-        .annotate(
-            answered=Exists(
-                AgreementResponse.objects.filter(
-                    member=OuterRef("user_id"), version_id=OuterRef("current_version_id")
-                )
-            )
-        )
+        .filter(group_id__in=her_groups)
+        .order_by("group__name", "group_id")
         .values_list(
             "group_id",
+            "group__name",
+            "group__member_facing_name",
+            "user_id",
+            "role",
             "status",
             "support_worker_id",
-            "current_version_id",
-            "answered",
             "user__safe_contact__confirmed_at",
             "user__safe_contact__confirm_every_days",
         )
     )
-    for group_id, status, worker_id, version_id, answered, confirmed_at, every in members:
+    headings: dict[int, GroupHeading] = {}
+    roles: dict[int, set[str]] = defaultdict(set)
+    for group_id, name, facing_name, person_id, role, *_rest in people:
+        if group_id not in headings:
+            headings[group_id] = GroupHeading(group_id, name, facing_name)
+        if person_id == user.pk and role != Membership.Role.MEMBER:
+            roles[group_id].add(role)
+
+    current_versions: dict[int, int] = {}
+    for group_id, version_id in (
+        AgreementVersion.objects.filter(
+            group_id__in=headings, status=AgreementVersion.Status.PUBLISHED
+        )
+        .order_by("number")
+        .values_list("group_id", "pk")
+    ):
+        current_versions[group_id] = version_id  # the highest number comes last
+    answered = set(
+        AgreementResponse.objects.filter(version_id__in=current_versions.values())
+        .order_by()
+        .values_list("version_id", "member_id")
+    )
+
+    roster, training, agreement, invite = (
+        link_maker(f"groups:{name}")
+        for name in ("roster", "group_training", "agreement_drafts", "invite")
+    )
+    summaries = {
+        pk: GroupSummary(
+            group=heading,
+            role=strongest_role(roles[pk]),
+            has_agreement=pk in current_versions,
+            roster_url=roster(pk),
+            training_url=training(pk),
+            agreement_url=agreement(pk),
+            invite_url=invite(pk),
+        )
+        for pk, heading in headings.items()
+    }
+    due = _confirming_check()
+    facilitators: list[tuple[int, int]] = []
+    for group_id, _name, _facing, person_id, role, status, worker_id, confirmed_at, every in people:
+        if role == Membership.Role.FACILITATOR:
+            facilitators.append((group_id, person_id))
+        if role != Membership.Role.MEMBER:
+            continue
         summary = summaries[group_id]
         if not summary.is_facilitator and worker_id != user.pk:
             continue  # a support worker follows up only the members she supports
@@ -195,19 +235,15 @@ def staff_home(user) -> StaffHome:
             summary.stepped_back += 1
             continue
         summary.active += 1
-        if needs_confirming(confirmed_at, every):
+        if due(confirmed_at, every):
             summary.to_confirm += 1
-        if version_id is not None and not answered:
+        version_id = current_versions.get(group_id)
+        if version_id is not None and (version_id, person_id) not in answered:
             summary.not_answered += 1
 
-    facilitators = list(
-        Membership.objects.current()
-        .filter(group_id__in=summaries, role=Membership.Role.FACILITATOR)
-        .values_list("group_id", "user_id")
-    )
     missing = Training.objects.missing_for({user.pk} | {pk for _, pk in facilitators})
-    for group_id, user_id in facilitators:
-        if missing[user_id]:
+    for group_id, person_id in facilitators:
+        if missing[person_id]:
             summaries[group_id].facilitators_not_ready += 1
     labels = dict(Training.Kind.choices)
     return StaffHome(
@@ -284,8 +320,7 @@ def roster_rows(members, group: CoproGroup, current: AgreementVersion | None) ->
     left_words = _("Not to be contacted: she has left the group")
     # The same few answers for every row: worded once each.
     agreement_words = {answer: agreement_text(answer, current) for answer in (True, False, None)}
-    tz = timezone.get_current_timezone()
-    today = timezone.localdate(timezone=tz)
+    due = _confirming_check()
     result = []
     for row in rows:
         has_left = row["status"] == left
@@ -307,11 +342,9 @@ def roster_rows(members, group: CoproGroup, current: AgreementVersion | None) ->
                 ),
                 contact_to_confirm=not has_left
                 and has_contact
-                and needs_confirming(
+                and due(
                     row["user__safe_contact__confirmed_at"],
                     row["user__safe_contact__confirm_every_days"],
-                    today=today,
-                    tz=tz,
                 ),
                 support_worker=staff_name_of(
                     row["support_worker__first_name"],

@@ -251,19 +251,8 @@ def training_warning(missing: set[str], group: CoproGroup) -> str:
     return warning
 
 
-def needs_confirming(
-    confirmed_at: dt.datetime | None,
-    every_days: int | None,
-    *,
-    today: dt.date | None = None,
-    tz: dt.tzinfo | None = None,
-) -> bool:
-    """Whether her safe-contact profile is due to be checked with her (or was never set).
-
-    A long table passes `today` and `tz` (the viewer's date and time zone), looked up once
-    instead of twice for every row."""
+def needs_confirming(confirmed_at: dt.datetime | None, every_days: int | None) -> bool:
+    """Whether her safe-contact profile is due to be checked with her (or was never set)."""
     if confirmed_at is None or every_days is None:
         return True
-    tz = tz or timezone.get_current_timezone()
-    today = today or timezone.localdate(timezone=tz)
-    return today >= timezone.localdate(confirmed_at, tz) + dt.timedelta(days=every_days)
+    return timezone.localdate() >= timezone.localdate(confirmed_at) + dt.timedelta(days=every_days)

@@ -359,7 +359,7 @@ def test_current_answers_cost_one_query_however_long_the_history(
 
     with django_assert_num_queries(2):
         policy.answers(ids)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         policy.choices(three_members[0])
 
 

@@ -10,7 +10,7 @@ from coproduction.outbox.channels import Channel
 from groups import join, member_pages, services
 from groups.forms.member import AgreementResponseForm
 from groups.models import Invitation, Membership
-from tests.factories import UserFactory
+from tests.factories import CoproGroupFactory, MembershipFactory, UserFactory
 
 
 @pytest.fixture
@@ -152,3 +152,42 @@ def test_join_channels_are_only_the_ways_that_can_work(dee):
         Channel.CALL,
     ]
     assert join.join_channels(Invitation(support_worker=dee), False) == [Channel.SUPPORT_WORKER]
+
+
+def test_her_portal_memberships_are_her_current_groups_with_the_newest_agreement(
+    sam,
+    sam_membership,
+    thursday_group,
+    tuesday_group,
+    helen,
+    helen_fac,
+    published,
+    django_assert_num_queries,
+):
+    MembershipFactory(
+        user=sam,
+        group=thursday_group,
+        role=Membership.Role.MEMBER,
+        status=Membership.Status.STEPPED_BACK,
+    )
+    left = MembershipFactory(user=sam, group=CoproGroupFactory(), status=Membership.Status.LEFT)
+    MembershipFactory(user=sam, group=CoproGroupFactory(), role=Membership.Role.FACILITATOR)
+    newer = services.agreement_publish(
+        version=services.agreement_draft_save(group=tuesday_group, acting_user=helen, text="v2"),
+        acting_user=helen,
+    )
+
+    with django_assert_num_queries(1):
+        memberships = Membership.objects.of_member_in_portal(sam)
+        names = [m.group.member_facing_name for m in memberships]
+
+    assert names == ["Thursday group", "Tuesday group"]
+    assert left.pk not in [m.pk for m in memberships]
+    thursday, tuesday = memberships
+    assert (thursday.agreement_id, thursday.agreement_answered) == (None, False)
+    assert (tuesday.agreement_id, tuesday.agreement_answered) == (newer.pk, False)
+
+    services.agreement_respond(version=published, member=sam, agrees=True)
+    assert not Membership.objects.of_member_in_portal(sam)[1].agreement_answered
+    services.agreement_respond(version=newer, member=sam, agrees=True)
+    assert Membership.objects.of_member_in_portal(sam)[1].agreement_answered

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -21,12 +22,14 @@ def home(request: HttpRequest) -> HttpResponse:
     require_member(request.user)
     memberships = member_memberships(request)
     one_group = memberships[0] if len(memberships) == 1 else None
+    # Her name and her safe-contact profile in the one query.
+    me = get_user_model().objects.select_related("profile", "safe_contact").get(pk=request.user.pk)
     return render(
         request,
         "groups/member/home.html",
         {
-            "name": preferred_name(request.user, default=""),
-            "today": summaries.today_items(request.user, memberships),
+            "name": preferred_name(me, default=""),
+            "today": summaries.today_items(me, memberships),
             "break_group": one_group if one_group and one_group.is_active else None,
         },
     )

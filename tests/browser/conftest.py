@@ -28,6 +28,7 @@ from cryptography.x509.oid import NameOID
 from django.conf import settings
 from playwright.sync_api import expect
 
+from consent.models import ConsentText
 from tests.conftest import CHROMIUM, chromium_available, need
 from tests.factories import PASSWORD
 
@@ -213,3 +214,14 @@ def sign_in_with_password(live_server):
         expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
     return sign_in
+
+
+@pytest.fixture
+def quotes_reworded(sam, purposes):
+    """A second wording of the quotes question, after Sam answered the first."""
+    return ConsentText.objects.create(
+        purpose=purposes["anonymous_quotes"],
+        version=2,
+        question="May we quote you in reports and talks, without your name?",
+        explanation="Now also in talks, never with your name.",
+    )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from consent import policy, services
-from consent.models import Answer, ConsentEvent, ConsentText, DataExport, ErasureRequest
+from consent.models import Answer, ConsentEvent, DataExport, ErasureRequest
 from groups.models import Membership
 from tests.browser.test_member_journeys import check_page, heading
 from tests.conftest import ensure_purposes
@@ -115,14 +115,8 @@ def test_she_withdraws_a_consent_from_the_summary_and_sees_it_in_her_history(
 
 @pytest.mark.browser
 def test_keep_my_answer_after_new_wording_is_one_tap(
-    live_server, phone_page, sign_in_with_password, sam, purposes
+    live_server, phone_page, sign_in_with_password, sam, quotes_reworded
 ):
-    ConsentText.objects.create(
-        purpose=purposes["anonymous_quotes"],
-        version=2,
-        question="May we quote you in reports and talks, without your name?",
-        explanation="Now also in talks, never with your name.",
-    )
     page = phone_page
     sign_in_with_password(page, "sam")
     page.get_by_role("link", name="Your choices").tap()

@@ -12,7 +12,6 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from consent import policy
-from consent.models import ConsentText
 from tests.browser.test_consent_member import ANON_QUOTES, purpose_row
 from tests.browser.test_consent_member import purposes as purposes  # noqa: F401 (fixture)
 from tests.browser.test_consent_member import sam as sam  # noqa: F401 (fixture)
@@ -43,14 +42,8 @@ def test_sams_home_is_one_calm_screen(live_server, phone_page, sign_in_with_pass
 
 @pytest.mark.browser
 def test_new_words_are_the_first_thing_on_her_home(
-    live_server, phone_page, sign_in_with_password, sam, purposes
+    live_server, phone_page, sign_in_with_password, sam, quotes_reworded
 ):
-    ConsentText.objects.create(
-        purpose=purposes["anonymous_quotes"],
-        version=2,
-        question="May we quote you in reports and talks, without your name?",
-        explanation="Now also in talks, never with your name.",
-    )
     page = phone_page
     sign_in_with_password(page, "sam")
     notice = page.get_by_text("We changed the words of a question you answered.")

@@ -9,42 +9,50 @@ latest.
 
 from __future__ import annotations
 
-from django.apps import apps as installed_apps
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Max
+
+from consent.models import ConsentEvent, CurrentAnswer
 
 BATCH = 5000
 
 
-def rebuild(member_ids=None, *, apps=None) -> int:
+def rebuild(member_ids=None) -> int:
     """Recompute the current answers of `member_ids` (everyone's when None) from the
-    ledger, in one transaction; safe to run any number of times. `apps` is a
-    migration's app registry, so the data migration can use it with its own models.
-    Returns the number of rows written."""
-    registry = apps or installed_apps
-    event_model = registry.get_model("consent", "ConsentEvent")
-    current_model = registry.get_model("consent", "CurrentAnswer")
-    events = event_model.objects.all()
-    current = current_model.objects.all()
+    ledger, in one transaction; safe to run any number of times, on a live site too.
+    Returns the number of rows written.
+
+    Only people who still have an account get rows: the ledger keeps an erased member's
+    events as facts about no one, and her current answers must not come back. Their
+    user rows are locked first, as `consent_record` locks hers, so an answer given
+    during a rebuild waits for it instead of writing into rows being replaced."""
+    people = get_user_model().objects.select_for_update()
+    stale = CurrentAnswer.objects.all()
     if member_ids is not None:
         member_ids = list(member_ids)
-        events = events.filter(member_id__in=member_ids)
-        current = current.filter(member_id__in=member_ids)
-    latest = (
-        events.order_by().values("member_id", "purpose_id").annotate(last=Max("id")).values("last")
-    )
-    rows = (
-        event_model.objects.filter(id__in=latest)
-        .order_by()
-        .values_list("id", "member_id", "purpose_id", "answer", "at")
-    )
+        people = people.filter(pk__in=member_ids)
+        stale = stale.filter(member_id__in=member_ids)
     written = 0
     with transaction.atomic():
-        current.delete()
+        ids = list(people.values_list("pk", flat=True))
+        latest = (
+            ConsentEvent.objects.filter(member_id__in=ids)
+            .order_by()
+            .values("member_id", "purpose_id")
+            .annotate(last=Max("id"))
+            .values("last")
+        )
+        rows = (
+            ConsentEvent.objects.filter(id__in=latest)
+            .order_by()
+            .values_list("id", "member_id", "purpose_id", "answer", "at")
+        )
+        stale.delete()
         batch = []
         for event_id, member_id, purpose_id, answer, at in rows.iterator(chunk_size=BATCH):
             batch.append(
-                current_model(
+                CurrentAnswer(
                     member_id=member_id,
                     purpose_id=purpose_id,
                     event_id=event_id,
@@ -53,7 +61,7 @@ def rebuild(member_ids=None, *, apps=None) -> int:
                 )
             )
             if len(batch) == BATCH:
-                written += len(current_model.objects.bulk_create(batch))
+                written += len(CurrentAnswer.objects.bulk_create(batch))
                 batch = []
-        written += len(current_model.objects.bulk_create(batch))
+        written += len(CurrentAnswer.objects.bulk_create(batch))
     return written

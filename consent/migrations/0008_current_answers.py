@@ -4,11 +4,35 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from consent.projection import rebuild
-
 
 def fill_from_the_ledger(apps, schema_editor):
-    rebuild(apps=apps)
+    """Each person's latest event per purpose, for people who still have an account (an
+    erased member's events stay in the ledger as facts about no one). A copy frozen here:
+    `consent.projection.rebuild` may change after this migration has run."""
+    User = apps.get_model(*settings.AUTH_USER_MODEL.split("."))
+    ConsentEvent = apps.get_model("consent", "ConsentEvent")
+    CurrentAnswer = apps.get_model("consent", "CurrentAnswer")
+    latest = (
+        ConsentEvent.objects.filter(member_id__in=User.objects.values("pk"))
+        .order_by()
+        .values("member_id", "purpose_id")
+        .annotate(last=models.Max("id"))
+        .values("last")
+    )
+    rows = ConsentEvent.objects.filter(id__in=latest).order_by()
+    CurrentAnswer.objects.bulk_create(
+        (
+            CurrentAnswer(
+                member_id=event.member_id,
+                purpose_id=event.purpose_id,
+                event_id=event.id,
+                answer=event.answer,
+                at=event.at,
+            )
+            for event in rows.only("id", "member_id", "purpose_id", "answer", "at").iterator()
+        ),
+        batch_size=5000,
+    )
 
 
 class Migration(migrations.Migration):

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from consent import policy, projection, services
 from consent.models import Answer, ConsentEvent, ConsentPurpose, ConsentText, CurrentAnswer
+from coproduction.core.erasure import erase
 from groups.models import Membership
 from tests.factories import CoproGroupFactory, MembershipFactory, UserFactory
 
@@ -230,6 +231,20 @@ def test_rebuilding_the_projection_twice_gives_the_replayed_ledger(three_members
     )
     assert after == before
     assert projected() == replayed()
+
+
+def test_rebuilding_never_brings_back_an_erased_members_answers(three_members):
+    fill_ledger(three_members, 90)
+    gone = three_members[0]
+    erase(user_id=gone.pk)
+    assert ConsentEvent.objects.filter(member_id=gone.pk).exists()  # facts about no one
+    projection.rebuild()
+    projection.rebuild(member_ids=[gone.pk])
+    fill = importlib.import_module("consent.migrations.0008_current_answers").fill_from_the_ledger
+    CurrentAnswer.objects.all().delete()
+    fill(django_apps, None)
+    assert not CurrentAnswer.objects.filter(member_id=gone.pk).exists()
+    assert {key for key in projected()} == {key for key in replayed() if key[0] != gone.pk}
 
 
 def test_the_rebuild_command_recomputes_from_the_ledger(three_members):

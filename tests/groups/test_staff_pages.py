@@ -596,10 +596,16 @@ def test_support_plan_not_shared_is_403_and_not_audited(client, world):
     assert not AuditEvent.objects.filter(action="support_plan.view").exists()
 
 
-def test_support_plan_that_does_not_exist_is_404(client, world):
+def test_no_plan_answers_as_a_plan_not_shared_so_staff_cannot_tell_she_wrote_one(client, world):
     SupportPlan.objects.filter(member=world.sam).delete()
     client.force_login(world.helen)
-    assert client.get(url_for("member_support_plan", world)).status_code == 404
+    missing = client.get(url_for("member_support_plan", world))
+    SupportPlan.objects.create(member=world.sam, what_helps="Tea")
+    unshared = client.get(url_for("member_support_plan", world))
+    assert missing.status_code == unshared.status_code == 403
+
+    for response in (missing, unshared):
+        assert "She has not shared her support plan with you." in response.content.decode()
 
 
 def test_support_plan_withdrawn_takes_effect_at_once(client, world):

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -41,10 +41,15 @@ def choice_set(request: HttpRequest, slug: str) -> HttpResponse:
     purpose = get_object_or_404(ConsentPurpose, slug=slug, is_active=True)
     if request.method == "GET":
         row = next(
-            row
-            for row in summaries.choice_rows(request.user)
-            if row["choice"].purpose.pk == purpose.pk
+            (
+                row
+                for row in summaries.choice_rows(request.user)
+                if row["choice"].purpose.pk == purpose.pk
+            ),
+            None,
         )
+        if row is None:  # a purpose with no wording yet is not a question to ask
+            raise Http404("No such question")
         return render(
             request,
             "consent/member/choice_question.html",

@@ -4,7 +4,7 @@ link for her, and inviting someone to join."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -66,12 +66,15 @@ def member_support_plan(
     """Her support plan, only if she shared it with this viewer; every read is audited."""
     membership = access.member(membership_id)
     plan = SupportPlan.objects.select_related("member").filter(member=membership.user).first()
+    # No plan and a plan not shared with her answer alike: whether a member wrote a plan
+    # is hers to tell.
+    not_shared = PermissionDenied(gettext("She has not shared her support plan with you."))
     if plan is None:
-        raise Http404("No support plan")
+        raise not_shared
     try:
         services.support_plan_read(plan=plan, viewer=request.user)
     except ValidationError:
-        raise PermissionDenied(gettext("She has not shared her support plan with you.")) from None
+        raise not_shared from None
     return render(
         request,
         "groups/staff/member_support_plan.html",

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import secrets
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
@@ -486,8 +485,3 @@ def seed(plan: Plan, *, seed_value: int = 8) -> Seeded:
             "consent events": events,
         },
     )
-
-
-def new_secret_key() -> str:
-    """A bench-only secret key, long enough for the production checks."""
-    return secrets.token_urlsafe(64)

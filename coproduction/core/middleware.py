@@ -65,10 +65,6 @@ class RefuseNulMiddleware:
         return self.get_response(request)
 
 
-LAST_SEEN_KEY = "hearth_last_seen"
-SIGNED_IN_KEY = "hearth_signed_in_at"
-
-
 # Only staff pages keep their address in a sign-in redirect's `next`; any other page's
 # address would sit in her browser history as ".../login/?next=/my/plan/".
 SIGN_IN_NEXT_KEPT_UNDER = ("/staff/", "/admin/")

@@ -37,7 +37,7 @@ from groups.services.people import (
     support_plan_save,
     support_plan_share,
 )
-from groups.services.reads import MemberPage, member_view
+from groups.services.reads import MemberPage, member_page_read
 from groups.services.training import training_correct, training_dates_check, training_record
 
 __all__ = [
@@ -58,7 +58,7 @@ __all__ = [
     "membership_come_back",
     "membership_leave",
     "membership_step_back",
-    "member_view",
+    "member_page_read",
     "memberships_return_due",
     "profile_update",
     "safe_contact_update",

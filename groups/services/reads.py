@@ -30,7 +30,7 @@ class MemberPage:
     plan_shared: bool
 
 
-def member_view(*, access: StaffAccess, membership_id: int) -> MemberPage:
+def member_page_read(*, access: StaffAccess, membership_id: int) -> MemberPage:
     """Her member page as `access.user` may see it (404 outside the group, 403 for a
     support worker who does not support her). Her phone number and email address are on
     it, so every read is recorded: the reads and the audit row are one transaction, and

@@ -430,9 +430,9 @@ def test_comments_only_on_drafts_or_the_current_version(group, helen, sam):
 # --- the audited read of a member's page -----------------------------------------------
 
 
-def test_member_view_returns_her_page_and_records_the_look(helen, group, sam_membership):
+def test_member_page_read_returns_her_page_and_records_the_look(helen, group, sam_membership):
     access = staff_access(helen, group.pk)
-    page = services.member_view(access=access, membership_id=sam_membership.pk)
+    page = services.member_page_read(access=access, membership_id=sam_membership.pk)
     assert page.membership == sam_membership
     assert page.name == "Sam"
     assert not page.has_left and not page.plan_shared
@@ -440,22 +440,22 @@ def test_member_view_returns_her_page_and_records_the_look(helen, group, sam_mem
     assert event.actor == helen and event.subject_user == sam_membership.user
 
 
-def test_member_view_twice_is_two_looks(helen, group, sam_membership):
+def test_member_page_read_twice_is_two_looks(helen, group, sam_membership):
     access = staff_access(helen, group.pk)
-    services.member_view(access=access, membership_id=sam_membership.pk)
-    services.member_view(access=access, membership_id=sam_membership.pk)
+    services.member_page_read(access=access, membership_id=sam_membership.pk)
+    services.member_page_read(access=access, membership_id=sam_membership.pk)
     # Each read is one more line in her "who looked": a look is never merged away.
     assert AuditEvent.objects.filter(action="member.view").count() == 2
 
 
-def test_member_view_refusals_record_nothing(dee, group, sam_membership):
+def test_member_page_read_refusals_record_nothing(dee, group, sam_membership):
     maria = MembershipFactory(user=UserFactory(username="maria"), group=group)
     elsewhere = MembershipFactory(user=UserFactory(username="aisha"))
     access = staff_access(dee, group.pk)
     with pytest.raises(PermissionDenied):
-        services.member_view(access=access, membership_id=maria.pk)
+        services.member_page_read(access=access, membership_id=maria.pk)
     with pytest.raises(Http404):
-        services.member_view(access=access, membership_id=elsewhere.pk)
+        services.member_page_read(access=access, membership_id=elsewhere.pk)
     assert not AuditEvent.objects.filter(action="member.view").exists()
 
 

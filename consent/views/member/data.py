@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,32 +17,18 @@ from consent.models import DataExport, ErasureRequest
 from coproduction.core import dates
 from coproduction.core.freshness import fresh_sign_in_required
 from coproduction.core.http import GET_POST, posted, show_refusal
-from groups.permissions import require_member
+from groups.views.member.portal import member_view
 
 PENDING_ERASURE = (ErasureRequest.Status.REQUESTED, ErasureRequest.Status.CONFIRMED)
-
-
-def _members_only(view):
-    """`require_member` before anything else the view is wrapped in, so staff get 403
-    rather than being signed out by `fresh_sign_in_required`."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        require_member(request.user)
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _pending_erasure(member) -> ErasureRequest | None:
     return member.erasure_requests.filter(status__in=PENDING_ERASURE).first()
 
 
-@login_required
-@require_safe
+@member_view(require_safe)
 def my_data(request: HttpRequest) -> HttpResponse:
     """Download her information, see her downloads, and ask for (or call off) erasure."""
-    require_member(request.user)
     exports = [
         {"export": export, "kept_until": export.created_at + services.EXPORT_KEPT_FOR}
         for export in request.user.data_exports.filter(
@@ -59,9 +42,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-@_members_only
+@member_view(require_POST)
 @fresh_sign_in_required
 def data_download_request(request: HttpRequest) -> HttpResponse:
     """Ask for her download to be made (by a task); asking again while one is being made
@@ -75,9 +56,7 @@ def data_download_request(request: HttpRequest) -> HttpResponse:
     return redirect("consent:my_data")
 
 
-@login_required
-@require_safe
-@_members_only
+@member_view(require_safe)
 @fresh_sign_in_required
 def data_download(request: HttpRequest, export_id: int) -> HttpResponse:
     """Her own ready download, never cached (the service records that she downloaded
@@ -92,9 +71,7 @@ def data_download(request: HttpRequest, export_id: int) -> HttpResponse:
     return response
 
 
-@login_required
-@GET_POST
-@_members_only
+@member_view(GET_POST)
 @fresh_sign_in_required
 def erase(request: HttpRequest) -> HttpResponse:
     """What erasing means, in plain words, and asking for it (with a tick to be sure)."""
@@ -126,11 +103,9 @@ def erase(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
+@member_view(require_POST)
 def erase_withdraw(request: HttpRequest, request_id: int) -> HttpResponse:
     """She changes her mind: nothing is erased."""
-    require_member(request.user)
     erasure = get_object_or_404(request.user.erasure_requests, pk=request_id)
     try:
         erasure = services.erasure_withdraw(erasure=erasure, acting_user=request.user)

@@ -41,7 +41,7 @@ def roster(request: HttpRequest, access: StaffAccess) -> HttpResponse:
 @staff_view
 def member_detail(request: HttpRequest, access: StaffAccess, membership_id: int) -> HttpResponse:
     """One member: what she chose to tell the group, how to reach her safely, her supports."""
-    page = services.member_view(access=access, membership_id=membership_id)
+    page = services.member_page_read(access=access, membership_id=membership_id)
     return render(
         request,
         "groups/staff/member_detail.html",

@@ -143,9 +143,10 @@ class StaffHome:
     my_missing: list[str]
 
 
-def _confirming_check():
-    """`needs_confirming` for many rows: today and the time zone looked up once, not twice
-    a row (same rule: due from `confirm_every_days` after the local day it was confirmed)."""
+def confirming_check():
+    """`SafeContactProfile.needs_confirming` for many rows, and for a member with no
+    profile yet: today and the time zone looked up once, not twice a row (same rule: due
+    `confirm_every_days` after the local day it was confirmed)."""
     today = timezone.localdate()
     zone = timezone.get_current_timezone()
 
@@ -220,7 +221,7 @@ def staff_home(user) -> StaffHome:
         )
         for pk, heading in headings.items()
     }
-    due = _confirming_check()
+    due = confirming_check()
     facilitators: list[tuple[int, int]] = []
     for group_id, _name, _facing, person_id, role, status, worker_id, confirmed_at, every in people:
         if role == Membership.Role.FACILITATOR:
@@ -320,7 +321,7 @@ def roster_rows(members, group: CoproGroup, current: AgreementVersion | None) ->
     left_words = _("Not to be contacted: she has left the group")
     # The same few answers for every row: worded once each.
     agreement_words = {answer: agreement_text(answer, current) for answer in (True, False, None)}
-    due = _confirming_check()
+    due = confirming_check()
     result = []
     for row in rows:
         has_left = row["status"] == left

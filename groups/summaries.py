@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coproduction.core import dates
@@ -249,10 +248,3 @@ def training_warning(missing: set[str], group: CoproGroup) -> str:
     if group.training_policy == CoproGroup.TrainingPolicy.BLOCK:
         warning += ". This group's policy: cannot facilitate sessions until training is current"
     return warning
-
-
-def needs_confirming(confirmed_at: dt.datetime | None, every_days: int | None) -> bool:
-    """Whether her safe-contact profile is due to be checked with her (or was never set)."""
-    if confirmed_at is None or every_days is None:
-        return True
-    return timezone.localdate() >= timezone.localdate(confirmed_at) + dt.timedelta(days=every_days)

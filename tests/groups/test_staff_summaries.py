@@ -22,6 +22,7 @@ from groups.models import (
 )
 from groups.staff_summaries import (
     GroupSummary,
+    confirming_check,
     link_maker,
     roster_rows,
     staff_home,
@@ -32,7 +33,6 @@ from groups.summaries import (
     SHE_WILL_GET_IN_TOUCH,
     contact_summary,
     contact_terms,
-    needs_confirming,
     status_text,
     training_warning,
 )
@@ -116,6 +116,7 @@ def test_training_warning_names_what_is_missing_in_a_fixed_order():
 
 @time_machine.travel("2026-11-25 10:00", tick=False)
 def test_needs_confirming():
+    needs_confirming = confirming_check()
     now = timezone.now()
     assert needs_confirming(None, None)
     assert not needs_confirming(now, 90)

@@ -121,31 +121,20 @@ def choices(member) -> list[Choice]:
     return result
 
 
-def answers(member_ids) -> dict[int, dict[str, str]]:
-    """member id → {purpose slug → answer}, defaults included: one query for the purposes
-    and one that reads one row per member and purpose, whatever the history."""
-    slugs = dict(ConsentPurpose.objects.values_list("pk", "slug"))
+def answers(member_ids, purposes=None) -> dict[int, dict[str, str]]:
+    """member id → {purpose slug → answer}, defaults (no) included: one query that reads
+    one row per member and purpose, whatever the history, and one for the purposes unless
+    the page already holds them (`purposes()`: then only those purposes are answered)."""
+    if purposes is None:
+        slugs = dict(ConsentPurpose.objects.values_list("pk", "slug"))
+    else:
+        slugs = {purpose.pk: purpose.slug for purpose in purposes}
     table = {member_id: dict.fromkeys(slugs.values(), Answer.NO) for member_id in member_ids}
     current = CurrentAnswer.objects.filter(member_id__in=list(table)).values_list(
         "member_id", "purpose_id", "answer"
     )
-    for member_id, purpose_id, answer in current:
-        table[member_id][slugs[purpose_id]] = answer
-    return table
-
-
-def given_answers(member_ids, purposes) -> dict[int, dict[str, str]]:
-    """member id → {purpose slug → answer} for the answers they gave to `purposes` (from
-    `purposes()`), without defaults: a purpose missing from her row is one she never
-    answered, so it stands at no. One query of one row per member and purpose, whatever
-    the history, for pages that already hold the purposes."""
-    slugs = {purpose.pk: purpose.slug for purpose in purposes}
-    table: dict[int, dict[str, str]] = {member_id: {} for member_id in member_ids}
-    # Answers to purposes no longer active are skipped here rather than in the query,
-    # which costs more to build than the few rows it would save.
-    current = CurrentAnswer.objects.filter(member_id__in=list(table)).values_list(
-        "member_id", "purpose_id", "answer"
-    )
+    # Answers to purposes left out are skipped here rather than in the query, which
+    # costs more to build than the few rows it would save.
     for member_id, purpose_id, answer in current:
         if purpose_id in slugs:
             table[member_id][slugs[purpose_id]] = answer

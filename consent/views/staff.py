@@ -58,7 +58,7 @@ def group_choices(request: HttpRequest, access: StaffAccess) -> HttpResponse:
     rows, counts = summaries.group_choices_table(
         members,
         purposes,
-        policy.given_answers([m["user_id"] for m in members], purposes),
+        policy.answers([m["user_id"] for m in members], purposes),
         group_id=access.group.pk,
     )
     return render(

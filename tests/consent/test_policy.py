@@ -209,10 +209,10 @@ def test_seen_by(visibility, audience):
     assert policy.seen_by(Contribution(visibility=visibility), audience) is expected
 
 
-# --- given_answers ------------------------------------------------------------------
+# --- answers to the purposes a page holds --------------------------------------------
 
 
-def test_given_answers_are_her_answers_to_active_purposes_without_the_defaults(sam, helen):
+def test_answers_to_the_purposes_a_page_holds_take_one_query(sam, helen):
     say(sam, "photos", YES)
     say(sam, "anonymous_quotes", ASK)
     say(sam, "anonymous_quotes", NO)
@@ -223,12 +223,15 @@ def test_given_answers_are_her_answers_to_active_purposes_without_the_defaults(s
     purposes = policy.purposes()
 
     with CaptureQueriesContext(connection) as queries:
-        given = policy.given_answers([sam.pk, helen.pk], purposes)
+        given = policy.answers([sam.pk, helen.pk], purposes)
 
     assert len(queries) == 1
-    assert given == {sam.pk: {"photos": YES, "anonymous_quotes": NO}, helen.pk: {}}
+    active = [p.slug for p in purposes]
+    assert "future_projects" not in active
+    assert given[helen.pk] == dict.fromkeys(active, NO)
+    assert given[sam.pk] == {**dict.fromkeys(active, NO), "photos": YES, "anonymous_quotes": NO}
     full = policy.answers([sam.pk])[sam.pk]
-    assert all(full[p.slug] == given[sam.pk].get(p.slug, NO) for p in purposes)
+    assert all(full[slug] == given[sam.pk][slug] for slug in active)
 
 
 # --- contact: channel_allowed -------------------------------------------------------

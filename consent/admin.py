@@ -13,6 +13,7 @@ from consent.models import (
     CurrentAnswer,
 )
 from coproduction.audit.services import audit_record
+from coproduction.core.admin import NoWrites
 from groups.admin import is_partner_admin, partner_scope
 from groups.models import Membership, preferred_name
 
@@ -20,6 +21,8 @@ SHARE = "share_contact_with_partner"
 
 
 class ConsentTextInline(admin.StackedInline):
+    """A new version of a question's wording may be added; a published one never changes."""
+
     model = ConsentText
     extra = 0
     fields = ("version", "question", "explanation", "published_at")
@@ -38,7 +41,7 @@ class ConsentPurposeAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConsentEvent)
-class ConsentEventAdmin(admin.ModelAdmin):
+class ConsentEventAdmin(NoWrites, admin.ModelAdmin):
     list_display = ("at", "member_id", "purpose", "answer", "method")
     list_filter = ("purpose", "answer", "method")
     exclude = ("how_she_told_us",)
@@ -49,18 +52,9 @@ class ConsentEventAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(ContactSharedWithCharity)
-class ContactSharedWithCharityAdmin(admin.ModelAdmin):
+class ContactSharedWithCharityAdmin(NoWrites, admin.ModelAdmin):
     """A partner admin sees the contact details of members of her organisation's groups who
     said yes to sharing them with the charity — and how they said they may be contacted.
     Withdrawing removes her from this list at once. Every listing is audited per member."""
@@ -90,15 +84,6 @@ class ContactSharedWithCharityAdmin(admin.ModelAdmin):
         if not self.has_module_permission(request):
             return False
         return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)

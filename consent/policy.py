@@ -23,6 +23,7 @@ from consent.models import (
     Visibility,
 )
 from coproduction import crypto
+from coproduction.core import sql
 from groups.models import (
     AgreementResponse,
     AgreementVersion,
@@ -78,19 +79,34 @@ class Choice:
         return self.event is not None and self.event.text_id != self.text.pk
 
 
+# The policy's reads run on every member page and every sharing page, so each is one
+# hand-written query (`coproduction.core.sql` says why).
+TABLES = {
+    "text": ConsentText._meta.db_table,
+    "purpose": ConsentPurpose._meta.db_table,
+    "event": ConsentEvent._meta.db_table,
+    "current": CurrentAnswer._meta.db_table,
+}
+
+
 def purposes() -> list[ConsentPurpose]:
     """Active purposes in their order, each with its wordings newest first as `versions`
     (one query)."""
+    query = """
+        SELECT t.*, p.slug AS purpose_slug, p."order" AS purpose_order
+        FROM {text} t JOIN {purpose} p ON p.id = t.purpose_id
+        WHERE p.is_active = %s
+        ORDER BY p."order", p.slug, t.version DESC
+    """.format(**TABLES)  # noqa: S608 (table names from the models; values are parameters)
     result: dict[int, ConsentPurpose] = {}
-    texts = (
-        ConsentText.objects.filter(purpose__is_active=True)
-        .select_related("purpose")
-        .order_by("purpose__order", "purpose__slug", "-version")
-    )
-    for text in texts:
+    for text in ConsentText.objects.raw(query, [True]):
         purpose = result.get(text.purpose_id)
         if purpose is None:
-            purpose = result[text.purpose_id] = text.purpose
+            purpose = result[text.purpose_id] = ConsentPurpose.from_db(
+                text._state.db,
+                ["id", "slug", "order", "is_active"],
+                [text.purpose_id, text.purpose_slug, text.purpose_order, True],
+            )
             purpose.versions = []
         purpose.versions.append(text)
         text.purpose = purpose
@@ -100,8 +116,12 @@ def purposes() -> list[ConsentPurpose]:
 def latest_events(member_ids) -> dict[tuple[int, int], ConsentEvent]:
     """(member id, purpose id) → her latest event, for any number of members: one query
     that reads one row per member and purpose, however long their histories."""
-    current = CurrentAnswer.objects.filter(member_id__in=list(member_ids)).select_related("event")
-    return {(c.member_id, c.purpose_id): c.event for c in current}
+    member_ids = list(member_ids)
+    query = """
+        SELECT e.* FROM {current} c JOIN {event} e ON e.id = c.event_id
+        WHERE c.member_id IN ({members})
+    """.format(members=sql.placeholders(member_ids), **TABLES)  # noqa: S608 (as above)
+    return {(e.member_id, e.purpose_id): e for e in ConsentEvent.objects.raw(query, member_ids)}
 
 
 def choices(member) -> list[Choice]:
@@ -130,8 +150,10 @@ def answers(member_ids, purposes=None) -> dict[int, dict[str, str]]:
     else:
         slugs = {purpose.pk: purpose.slug for purpose in purposes}
     table = {member_id: dict.fromkeys(slugs.values(), Answer.NO) for member_id in member_ids}
-    current = CurrentAnswer.objects.filter(member_id__in=list(table)).values_list(
-        "member_id", "purpose_id", "answer"
+    query = "SELECT member_id, purpose_id, answer FROM {current} WHERE member_id IN ({members})"
+    current = sql.rows(
+        query.format(members=sql.placeholders(table), **TABLES),  # noqa: S608 (as above)
+        list(table),
     )
     # Answers to purposes left out are skipped here rather than in the query, which
     # costs more to build than the few rows it would save.

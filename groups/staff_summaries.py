@@ -20,11 +20,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from coproduction import crypto
+from coproduction.core import sql
 from groups.models import (
     AgreementResponse,
     AgreementVersion,
     CoproGroup,
     Membership,
+    SafeContactProfile,
     Training,
     access_needs_display,
     chosen_name,
@@ -143,6 +145,16 @@ class StaffHome:
     my_missing: list[str]
 
 
+# For the hand-written queries (`coproduction.core.sql` says why).
+TABLES = {
+    "response": AgreementResponse._meta.db_table,
+    "version": AgreementVersion._meta.db_table,
+    "membership": Membership._meta.db_table,
+    "group": CoproGroup._meta.db_table,
+    "safe_contact": SafeContactProfile._meta.db_table,
+}
+
+
 def confirming_check():
     """`SafeContactProfile.needs_confirming` for many rows, and for a member with no
     profile yet: today and the time zone looked up once, not twice a row (same rule: due
@@ -162,48 +174,45 @@ def staff_home(user) -> StaffHome:
     """The groups `user` works in, each with its counts and follow-ups (a support worker
     counts only the members she supports; stepped-back members are not chased).
 
-    Four plain queries (everyone current in her groups, their published versions, the
-    answers to the current ones, the training), joined here: correlated subqueries cost
-    more to compile than these rows cost to count."""
-    her_groups = Membership.objects.current().staff().filter(user=user).values("group_id")
-    people = list(
-        Membership.objects.current()
-        .filter(group_id__in=her_groups)
-        .order_by("group__name", "group_id")
-        .values_list(
-            "group_id",
-            "group__name",
-            "group__member_facing_name",
-            "user_id",
-            "role",
-            "status",
-            "support_worker_id",
-            "user__safe_contact__confirmed_at",
-            "user__safe_contact__confirm_every_days",
-        )
+    One hand-written query (everyone current in her groups, with each group's current
+    agreement and whether each person answered it) and the training, joined here."""
+    current = [Membership.Status.ACTIVE, Membership.Status.STEPPED_BACK]
+    query = """
+        SELECT m.group_id, g.name, g.member_facing_name, m.user_id, m.role, m.status,
+            m.support_worker_id, sc.confirmed_at, sc.confirm_every_days, m.version_id,
+            EXISTS (
+                SELECT 1 FROM {response} r
+                WHERE r.version_id = m.version_id AND r.member_id = m.user_id
+            )
+        FROM (
+            SELECT m.*, (
+                SELECT v.id FROM {version} v WHERE v.group_id = m.group_id AND v.status = %s
+                ORDER BY v.number DESC LIMIT 1
+            ) AS version_id
+            FROM {membership} m
+            WHERE m.status IN (%s, %s) AND m.group_id IN (
+                SELECT mine.group_id FROM {membership} mine
+                WHERE mine.user_id = %s AND mine.role <> %s AND mine.status IN (%s, %s)
+            )
+        ) m
+        JOIN {group} g ON g.id = m.group_id
+        LEFT JOIN {safe_contact} sc ON sc.member_id = m.user_id
+        ORDER BY g.name, m.group_id
+    """.format(**TABLES)  # noqa: S608 (table names from the models; values are parameters)
+    people = sql.rows(
+        query,
+        [AgreementVersion.Status.PUBLISHED, *current, user.pk, Membership.Role.MEMBER, *current],
     )
     headings: dict[int, GroupHeading] = {}
     roles: dict[int, set[str]] = defaultdict(set)
-    for group_id, name, facing_name, person_id, role, *_rest in people:
+    current_versions: dict[int, int] = {}
+    for group_id, name, facing_name, person_id, role, *_rest, version_id, _answered in people:
         if group_id not in headings:
             headings[group_id] = GroupHeading(group_id, name, facing_name)
+            if version_id is not None:
+                current_versions[group_id] = version_id
         if person_id == user.pk and role != Membership.Role.MEMBER:
             roles[group_id].add(role)
-
-    current_versions: dict[int, int] = {}
-    for group_id, version_id in (
-        AgreementVersion.objects.filter(
-            group_id__in=headings, status=AgreementVersion.Status.PUBLISHED
-        )
-        .order_by("number")
-        .values_list("group_id", "pk")
-    ):
-        current_versions[group_id] = version_id  # the highest number comes last
-    answered = set(
-        AgreementResponse.objects.filter(version_id__in=current_versions.values())
-        .order_by()
-        .values_list("version_id", "member_id")
-    )
 
     roster, training, agreement, invite = (
         link_maker(f"groups:{name}")
@@ -223,23 +232,22 @@ def staff_home(user) -> StaffHome:
     }
     due = confirming_check()
     facilitators: list[tuple[int, int]] = []
-    for group_id, _name, _facing, person_id, role, status, worker_id, confirmed_at, every in people:
+    for group_id, _g, _f, person_id, role, status, worker, confirmed, every, _v, answered in people:
         if role == Membership.Role.FACILITATOR:
             facilitators.append((group_id, person_id))
         if role != Membership.Role.MEMBER:
             continue
         summary = summaries[group_id]
-        if not summary.is_facilitator and worker_id != user.pk:
+        if not summary.is_facilitator and worker != user.pk:
             continue  # a support worker follows up only the members she supports
         if status == Membership.Status.STEPPED_BACK:
             # Nothing goes to her while she is away, so nothing is chased either.
             summary.stepped_back += 1
             continue
         summary.active += 1
-        if due(confirmed_at, every):
+        if due(sql.timestamp(confirmed), every):
             summary.to_confirm += 1
-        version_id = current_versions.get(group_id)
-        if version_id is not None and (version_id, person_id) not in answered:
+        if group_id in current_versions and not answered:
             summary.not_answered += 1
 
     missing = Training.objects.missing_for({user.pk} | {pk for _, pk in facilitators})

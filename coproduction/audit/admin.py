@@ -1,11 +1,12 @@
 from django.contrib import admin
 
 from coproduction.audit.models import AuditEvent
+from coproduction.core.admin import NoWrites
 from coproduction.core.changelists import DateHierarchyChangeList
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(NoWrites, admin.ModelAdmin):
     """Read-only: the trail is append-only in the database and here."""
 
     list_display = ("at", "actor", "action", "subject_type", "subject_id", "subject_user")
@@ -15,12 +16,3 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def get_changelist(self, request, **kwargs):
         return DateHierarchyChangeList
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

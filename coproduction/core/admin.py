@@ -23,6 +23,20 @@ CRONTAB_FIELDS = ("minute", "hour", "day_of_week", "day_of_month", "month_of_yea
 NOT_A_SCHEDULE = _("This is not a schedule celery can run: %(error)s")
 
 
+class NoWrites:
+    """An admin (or inline) that shows rows and never adds, changes or deletes one: for
+    records kept append-only, whose every change goes through a service."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class HearthAuthenticatorAdmin(AuthenticatorAdmin):
     """An authenticator holds her second factor's secret or key: the operator may see
     that one exists and delete a lost one, never write its raw data by hand."""

@@ -66,12 +66,17 @@ class StaffAccess:
         if not self.can_manage:
             raise PermissionDenied(message or _("Only the group's facilitators can do this."))
 
+    @property
+    def supported_by(self) -> int | None:
+        """Whose members she sees: her own id for a support worker, who sees only the
+        members she supports; None for a facilitator, who sees the whole group."""
+        return self.user.pk if self.role == Membership.Role.SUPPORT_WORKER else None
+
     def members(self) -> QuerySet[Membership]:
-        """Every member's membership she may see, whatever its status: a facilitator
-        sees the whole group, a support worker only the members she supports."""
+        """Every member's membership she may see, whatever its status."""
         members = self.group.memberships.members()
-        if self.role == Membership.Role.SUPPORT_WORKER:
-            members = members.filter(support_worker=self.user)
+        if self.supported_by is not None:
+            members = members.filter(support_worker_id=self.supported_by)
         return members
 
     def member(self, membership_id: int) -> Membership:

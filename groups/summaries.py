@@ -82,12 +82,13 @@ def contact_words(channels, safe_days, safe_from: dt.time, safe_until: dt.time) 
 
 def contact_terms(contact: SupportContact) -> str:
     """When she said this person may be put in touch with her."""
-    terms = []
+    if contact.contact_if_i_ask and contact.contact_if_worried:
+        return _("if she asks and if worried")
     if contact.contact_if_i_ask:
-        terms.append("if she asks")
+        return _("if she asks")
     if contact.contact_if_worried:
-        terms.append("if worried")
-    return " and ".join(terms) if terms else "not for now"
+        return _("if worried")
+    return _("not for now")
 
 
 def status_text(membership: Membership) -> str:
@@ -232,10 +233,12 @@ def member_card(
 
 def agreement_text(answer: bool | None, current: AgreementVersion | None) -> str:
     if current is None:
-        return "No agreement published yet"
+        return _("No agreement published yet")
     if answer is None:
-        return "Not answered yet"
-    return f"Agreed to version {current.number}" if answer else "Disagrees with some of it"
+        return _("Not answered yet")
+    if answer:
+        return _("Agreed to version %(number)s") % {"number": current.number}
+    return _("Disagrees with some of it")
 
 
 def training_warning(missing: set[str], group: CoproGroup) -> str:
@@ -244,7 +247,9 @@ def training_warning(missing: set[str], group: CoproGroup) -> str:
         return ""
     labels = dict(Training.Kind.choices)
     names = ", ".join(labels[kind] for kind in Training.Kind.values if kind in missing)
-    warning = f"Training not current: {names}"
     if group.training_policy == CoproGroup.TrainingPolicy.BLOCK:
-        warning += ". This group's policy: cannot facilitate sessions until training is current"
-    return warning
+        return _(
+            "Training not current: %(names)s. This group's policy: cannot facilitate "
+            "sessions until training is current"
+        ) % {"names": names}
+    return _("Training not current: %(names)s") % {"names": names}

@@ -26,12 +26,27 @@ def placeholders(values) -> str:
     return ", ".join(["%s"] * len(values)) or "NULL"
 
 
-def timestamp(value) -> dt.datetime | None:
-    """A timestamp column read by hand: PostgreSQL's driver gives an aware datetime,
-    SQLite its text, converted here as the ORM would."""
-    if value is None or isinstance(value, dt.datetime):
+def _converted(value, kind: type, sqlite_converter: str):
+    # PostgreSQL's driver gives dates and times as Python values; SQLite gives its text,
+    # which its backend converts for the ORM with these same functions.
+    if value is None or isinstance(value, kind):
         return value
-    return connection.ops.convert_datetimefield_value(value, None, connection)
+    return getattr(connection.ops, sqlite_converter)(value, None, connection)
+
+
+def timestamp(value) -> dt.datetime | None:
+    """A timestamp column read by hand, as an aware datetime."""
+    return _converted(value, dt.datetime, "convert_datetimefield_value")
+
+
+def date(value) -> dt.date | None:
+    """A date column read by hand."""
+    return _converted(value, dt.date, "convert_datefield_value")
+
+
+def time(value) -> dt.time | None:
+    """A time column read by hand."""
+    return _converted(value, dt.time, "convert_timefield_value")
 
 
 def json_value(value) -> Any:

@@ -191,7 +191,7 @@ def test_roster_rows_show_what_the_roster_shows_and_nothing_more(
         user=UserFactory(username="invited"), group=group, status=Membership.Status.INVITED
     )
     access = staff_access(helen_fac.user, group.pk)
-    sam_row, maria_row = roster_rows(access.members(), group, version)
+    sam_row, maria_row = roster_rows(access, version)
     assert sam_row.name == "Sam"
     assert sam_row.url == reverse("groups:member_detail", args=[group.pk, sam_membership.pk])
     assert sam_row.contact == "Text message · Tue, Wed, Thu · 10:00–14:00"
@@ -204,7 +204,7 @@ def test_roster_rows_show_what_the_roster_shows_and_nothing_more(
     assert maria_row.contact == "Not to be contacted: she has left the group"
     assert not maria_row.contact_to_confirm
     assert maria_row.agreement == "Not answered yet"
-    assert roster_rows(staff_access(dee, group.pk).members(), group, None)[0].agreement == (
+    assert roster_rows(staff_access(dee, group.pk), None)[0].agreement == (
         "No agreement published yet"
     )
 

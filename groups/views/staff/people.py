@@ -30,7 +30,7 @@ def roster(request: HttpRequest, access: StaffAccess) -> HttpResponse:
         "groups/staff/roster.html",
         access.context(
             "roster",
-            rows=roster_rows(access.members(), access.group, current),
+            rows=roster_rows(access, current),
             staff_rows=staff_rows(access.group),
             current=current,
         ),

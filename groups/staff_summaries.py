@@ -180,34 +180,32 @@ def staff_home(user) -> StaffHome:
     counts only the members she supports; stepped-back members are not chased).
 
     One hand-written query (everyone current in her groups, with each group's current
-    agreement and whether each person answered it) and the training, joined here."""
+    agreement and each person's answer to it) and the training, joined here."""
+    # Her id, read once: `user` is often the request's lazy user, which costs a lookup
+    # through its wrapper for every one of the hundreds of rows compared with it.
+    me = user.pk
     current = [Membership.Status.ACTIVE, Membership.Status.STEPPED_BACK]
+    # A group's current agreement is its published version with no newer published one;
+    # (version, member) is unique, so the join on her answer keeps one row each.
     query = """
         SELECT m.group_id, g.name, g.member_facing_name, m.user_id, m.role, m.status,
-            m.support_worker_id, sc.confirmed_at, sc.confirm_every_days, m.version_id,
-            EXISTS (
-                SELECT 1 FROM {response} r
-                WHERE r.version_id = m.version_id AND r.member_id = m.user_id
-            )
-        FROM (
-            SELECT m.*, (
-                SELECT v.id FROM {version} v WHERE v.group_id = m.group_id AND v.status = %s
-                ORDER BY v.number DESC LIMIT 1
-            ) AS version_id
-            FROM {membership} m
-            WHERE m.status IN (%s, %s) AND m.group_id IN (
-                SELECT mine.group_id FROM {membership} mine
-                WHERE mine.user_id = %s AND mine.role <> %s AND mine.status IN (%s, %s)
-            )
-        ) m
+            m.support_worker_id, sc.confirmed_at, sc.confirm_every_days, v.id, r.id
+        FROM {membership} m
         JOIN {group} g ON g.id = m.group_id
         LEFT JOIN {safe_contact} sc ON sc.member_id = m.user_id
+        LEFT JOIN {version} v ON v.group_id = m.group_id AND v.status = %s AND NOT EXISTS (
+            SELECT 1 FROM {version} newer
+            WHERE newer.group_id = v.group_id AND newer.status = %s AND newer.number > v.number
+        )
+        LEFT JOIN {response} r ON r.version_id = v.id AND r.member_id = m.user_id
+        WHERE m.status IN (%s, %s) AND m.group_id IN (
+            SELECT mine.group_id FROM {membership} mine
+            WHERE mine.user_id = %s AND mine.role <> %s AND mine.status IN (%s, %s)
+        )
         ORDER BY g.name, m.group_id
     """.format(**TABLES)  # noqa: S608 (table names from the models; values are parameters)
-    people = sql.rows(
-        query,
-        [AgreementVersion.Status.PUBLISHED, *current, user.pk, Membership.Role.MEMBER, *current],
-    )
+    published = AgreementVersion.Status.PUBLISHED
+    people = sql.rows(query, [published, published, *current, me, Membership.Role.MEMBER, *current])
     headings: dict[int, GroupHeading] = {}
     roles: dict[int, set[str]] = defaultdict(set)
     current_versions: dict[int, int] = {}
@@ -216,7 +214,7 @@ def staff_home(user) -> StaffHome:
             headings[group_id] = GroupHeading(group_id, name, facing_name)
             if version_id is not None:
                 current_versions[group_id] = version_id
-        if person_id == user.pk and role != Membership.Role.MEMBER:
+        if person_id == me and role != Membership.Role.MEMBER:
             roles[group_id].add(role)
 
     roster, training, agreement, invite = (
@@ -237,13 +235,13 @@ def staff_home(user) -> StaffHome:
     }
     due = confirming_check()
     facilitators: list[tuple[int, int]] = []
-    for group_id, _g, _f, person_id, role, status, worker, confirmed, every, _v, answered in people:
+    for group_id, _g, _f, person_id, role, status, worker, confirmed, every, _v, answer in people:
         if role == Membership.Role.FACILITATOR:
             facilitators.append((group_id, person_id))
         if role != Membership.Role.MEMBER:
             continue
         summary = summaries[group_id]
-        if not summary.is_facilitator and worker != user.pk:
+        if not summary.is_facilitator and worker != me:
             continue  # a support worker follows up only the members she supports
         if status == Membership.Status.STEPPED_BACK:
             # Nothing goes to her while she is away, so nothing is chased either.
@@ -252,17 +250,17 @@ def staff_home(user) -> StaffHome:
         summary.active += 1
         if due(sql.timestamp(confirmed), every):
             summary.to_confirm += 1
-        if group_id in current_versions and not answered:
+        if group_id in current_versions and answer is None:
             summary.not_answered += 1
 
-    missing = Training.objects.missing_for({user.pk} | {pk for _, pk in facilitators})
+    missing = Training.objects.missing_for({me} | {pk for _, pk in facilitators})
     for group_id, person_id in facilitators:
         if missing[person_id]:
             summaries[group_id].facilitators_not_ready += 1
     labels = dict(Training.Kind.choices)
     return StaffHome(
         summaries=list(summaries.values()),
-        my_missing=[labels[k] for k in Training.Kind.values if k in missing[user.pk]],
+        my_missing=[labels[k] for k in Training.Kind.values if k in missing[me]],
     )
 
 

@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "coproduction.audit",
     "coproduction.core",
     "coproduction.crypto",
+    "coproduction.outbox",
     "groups",
     "sessions_app",
     "consent",
@@ -276,7 +277,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "consent.tasks.expire_data_exports",
         "schedule": crontab(minute=30),  # hourly: a download is kept for 24 hours
     },
+    "send-due-messages": {"task": "coproduction.outbox.tasks.sweep", "schedule": 60.0},
 }
+# Messages have a queue of their own, so a long export never delays a sign-in code or a
+# support request; every worker process consumes both (Procfile, docker-compose.yml).
+CELERY_TASK_ROUTES = {"coproduction.outbox.tasks.*": {"queue": "messages"}}
 
 # --- e-mail ----------------------------------------------------------------
 
@@ -333,6 +338,19 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # are sent until the messaging outbox can hold them for it.
 ACCOUNT_EMAIL_NOTIFICATIONS = False
 HEARTH_CONTACT_GATE = "groups.contact.may_contact"
+# The outbox asks the domain at the moment of sending (coproduction/outbox/services.py).
+HEARTH_OUTBOX_GATE = "groups.contact.outbox_gate"
+HEARTH_OUTBOX_BACKENDS = {
+    "email": "coproduction.outbox.backends.EmailBackend",
+    # A checkout keeps text messages as files under var/sms/; production says which
+    # provider sends them, and until it does none is sent and facilitators see why.
+    "sms": env_str(
+        "HEARTH_SMS_BACKEND",
+        "coproduction.outbox.backends.FileSMSBackend"
+        if DEBUG
+        else "coproduction.outbox.backends.NoProvider",
+    ),
+}
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_LOGOUT_ON_GET = False

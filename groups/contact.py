@@ -7,7 +7,7 @@ carries the start of her next safe window, a "no" is never sent.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -18,9 +18,14 @@ from groups.models import Membership, SafeContactProfile
 
 @dataclass(frozen=True)
 class ContactDecision:
+    """The answer, with the reason in words facilitators can read. For the outbox, a yes
+    names the address and the sender name to use: her own choices, nothing else."""
+
     allowed: bool
     reason: str
     next_window: dt.datetime | None = None
+    address: str = ""
+    sender: str = ""
 
     @property
     def should_wait(self) -> bool:
@@ -103,3 +108,29 @@ def may_contact(
     if window > at:
         return ContactDecision(False, "Outside her safe days and times.", window)
     return ContactDecision(True, "Within what she said is safe.")
+
+
+def outbox_gate(message, *, at: dt.datetime) -> ContactDecision:
+    """The outbox's question at the moment of sending: may this message go to its
+    recipient now, by its channel, with its words? A member is reached only as her
+    safe-contact profile says and only while she is in a group; staff only by e-mail,
+    at the work address on their account."""
+    person = message.recipient
+    if not person.is_active:
+        return ContactDecision(False, "The account is closed.")
+    if not person.is_member:
+        if message.channel == Channel.EMAIL and person.email:
+            return ContactDecision(
+                True, "Staff are reached at their work address.", address=person.email
+            )
+        return ContactDecision(False, "Staff are reached by email only.")
+    if not Membership.objects.current().filter(user=person, role=Membership.Role.MEMBER).exists():
+        return ContactDecision(False, "She is no longer in a group.")
+    decision = may_contact(
+        person, channel=message.channel, at=at, mentions_group=message.mentions_group
+    )
+    if not decision.allowed:
+        return decision
+    profile = SafeContactProfile.objects.get(member=person)
+    address = person.email if message.channel == Channel.EMAIL else profile.phone
+    return replace(decision, address=address, sender=profile.sender_name)

@@ -36,7 +36,7 @@ def get_group_for_user(user, group_id: int) -> tuple[CoproGroup, str]:
     if not found:
         raise Http404("No such group")
     group = found[0]
-    roles = {row.her_role for row in found}
+    roles = {row.her_role for row in found}  # type: ignore[attr-defined]  # the query's column
     for role in (
         Membership.Role.FACILITATOR,
         Membership.Role.SUPPORT_WORKER,

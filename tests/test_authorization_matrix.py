@@ -54,6 +54,8 @@ from consent.models import ConsentPurpose, DataExport
 from coproduction import crypto
 from coproduction.accounts import services as account_services
 from coproduction.audit.models import AuditEvent
+from coproduction.outbox.channels import Channel
+from coproduction.outbox.models import Message
 from groups import services
 from groups.models import AgreementComment, Membership, SupportContact, Training
 from tests.conftest import ensure_purposes
@@ -219,6 +221,7 @@ sams_erasure = of("sams_erasure")
 erasure_in_tuesday = of("tuesday", "sams_erasure")
 sams_answer = of("sams_answer")
 an_audit_row = of("an_audit_row")
+a_message = of("a_message")
 a_purpose = of("photos")
 the_groups_app = literally("groups")
 
@@ -447,6 +450,8 @@ TABLE = [
     Row("admin:consent_consentevent_changelist", no_args, GET, ADMIN_OPERATOR_PAGE),
     Row("admin:consent_consentevent_change", sams_answer, GET, ADMIN_OPERATOR_PAGE),
     Row("admin:audit_auditevent_change", an_audit_row, GET, ADMIN_OPERATOR_PAGE),
+    Row("admin:outbox_message_changelist", no_args, GET, ADMIN_OPERATOR_PAGE),
+    Row("admin:outbox_message_change", a_message, GET, ADMIN_OPERATOR_PAGE),
     Row("admin:accounts_user_changelist", no_args, GET, ADMIN_OPERATOR_PAGE),
     Row("admin:accounts_user_change", sam, GET, ADMIN_OPERATOR_PAGE),
     Row("admin:audit_auditevent_changelist", no_args, GET, ADMIN_OPERATOR_PAGE),
@@ -596,6 +601,9 @@ def _build_world() -> SimpleNamespace:
         photos=ConsentPurpose.objects.get(slug="photos"),
         sams_answer=share,
         an_audit_row=AuditEvent.objects.filter(subject_user=sam).first(),
+        a_message=Message.objects.create(
+            recipient=sam, kind="checkin", channel=Channel.SMS, body="Hi Sam", key="world:1"
+        ),
     )
 
 

@@ -33,8 +33,9 @@ def send_mail_if_safe(message: EmailMessage, *, recipient, login_code: bool = Fa
     gate allows e-mail to her now; a sign-in code (`login_code`) need not wait for her
     window but still goes only by a channel she allowed. Returns whether it was sent.
 
-    Until the messaging outbox exists, a message the gate says must wait for her next
-    window is not kept for later: it is simply not sent now.
+    Until account mail goes through the outbox (`coproduction.outbox`, issue 9), a
+    message the gate says must wait for her next window is not kept for later: it is
+    simply not sent now.
     """
     if recipient is None or not recipient.is_active or not _same_address(message, recipient.email):
         logger.info("Mail not sent: no active account has this as its own address.")

@@ -141,6 +141,8 @@ _VALUED = {
     "--workers",
     "--access-logfile",
     "--timeout",
+    "-Q",
+    "--queues",
 }
 
 
@@ -172,7 +174,8 @@ def process_signature(args: list[str]) -> tuple:
     program, positional, options = parse_command(args)
     app = options.get("-A") or options.get("--app")
     scheduler = options.get("--scheduler") or options.get("-S")
-    return (program, tuple(positional), app, scheduler)
+    queues = options.get("--queues") or options.get("-Q")
+    return (program, tuple(positional), app, scheduler, queues)
 
 
 def procfile() -> dict[str, list[str]]:
@@ -352,6 +355,14 @@ def test_celery_commands_use_the_projects_app():
         assert program == "celery", name
         assert positional == [subcommand], name
         assert find_app(options.get("-A") or options["--app"]) is celery_app, name
+
+
+def test_the_worker_consumes_every_queue_tasks_are_routed_to():
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+    for command in (argv(compose()["services"]["worker"]["command"]), procfile()["worker"]):
+        _, _, options = parse_command(command)
+        queues = set((options.get("--queues") or options["-Q"]).split(","))
+        assert queues == {"celery"} | routed
 
 
 def test_beat_uses_the_database_scheduler():

@@ -65,6 +65,7 @@ def test_every_app_contributes_its_sections_in_order():
         "choices",
         "choices_history",
         "contributions",
+        "messages",
         "who_looked_or_changed",
     ]
 

@@ -3,6 +3,8 @@ a new version (members are then asked to review it); a published wording is neve
 edited. The ledger itself is read-only, for operators only."""
 
 from django.contrib import admin
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from consent.models import (
     Answer,
@@ -85,16 +87,20 @@ class ContactSharedWithCharityAdmin(NoWrites, admin.ModelAdmin):
             return False
         return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
 
+    @staticmethod
+    def _audit_view(request, profile) -> None:
+        audit_record(
+            actor=request.user,
+            action="contact.charity_view",
+            subject=profile,
+            subject_user=profile.member,
+        )
+
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
         changelist = getattr(response, "context_data", {}).get("cl")
         for profile in changelist.result_list if changelist else []:
-            audit_record(
-                actor=request.user,
-                action="contact.charity_view",
-                subject=profile,
-                subject_user=profile.member,
-            )
+            self._audit_view(request, profile)
         return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -102,30 +108,25 @@ class ContactSharedWithCharityAdmin(NoWrites, admin.ModelAdmin):
         # get_object answers None for an id that is not a number, as the admin itself does.
         profile = self.get_object(request, object_id)
         if profile is not None:
-            audit_record(
-                actor=request.user,
-                action="contact.charity_view",
-                subject=profile,
-                subject_user=profile.member,
-            )
+            self._audit_view(request, profile)
         return response
 
-    @admin.display(description="Name")
+    @admin.display(description=_("Name"))
     def name(self, obj) -> str:
         return preferred_name(obj.member, default="")
 
-    @admin.display(description="Email")
+    @admin.display(description=_("Email"))
     def email(self, obj) -> str:
         return obj.member.email
 
-    @admin.display(description="Ways she said are safe")
+    @admin.display(description=_("Ways she said are safe"))
     def ways(self, obj) -> str:
-        return ", ".join(obj.get_channels_display()) or "She will get in touch"
+        return ", ".join(obj.get_channels_display()) or gettext("She will get in touch")
 
-    @admin.display(description="Safe days")
+    @admin.display(description=_("Safe days"))
     def days(self, obj) -> str:
         return ", ".join(obj.get_safe_days_display())
 
-    @admin.display(description="Safe hours")
+    @admin.display(description=_("Safe hours"))
     def hours(self, obj) -> str:
         return f"{obj.safe_from:%H:%M}–{obj.safe_until:%H:%M}"

@@ -8,6 +8,7 @@ import io
 import json
 import zipfile
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -57,6 +58,9 @@ def export_zip_bytes(member) -> bytes:
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("data.json", json.dumps(data, indent=2, ensure_ascii=False))
+        # Django's encoder writes translated labels (lazy strings) as the words they are.
+        archive.writestr(
+            "data.json", json.dumps(data, indent=2, ensure_ascii=False, cls=DjangoJSONEncoder)
+        )
         archive.writestr("my-data.html", html)
     return buffer.getvalue()

@@ -3,15 +3,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from coproduction.crypto.fields import EncryptedTextField
 from groups.models import CoproGroup, SafeContactProfile
 
 
 class Answer(models.TextChoices):
-    YES = "yes", "Yes"
-    NO = "no", "No"
-    ASK = "ask", "Ask me each time"
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    ASK = "ask", _("Ask me each time")
 
 
 class ConsentPurpose(models.Model):
@@ -86,10 +87,10 @@ class ConsentEvent(models.Model):
     erasing her account leaves the ledger as facts about no one."""
 
     class Method(models.TextChoices):
-        PORTAL = "portal", "In the portal"
-        PAPER = "paper", "On paper"
-        IN_PERSON = "in_person", "In person"
-        PHONE = "phone", "On the phone"
+        PORTAL = "portal", _("In the portal")
+        PAPER = "paper", _("On paper")
+        IN_PERSON = "in_person", _("In person")
+        PHONE = "phone", _("On the phone")
 
     member = _person_without_constraint()
     purpose = models.ForeignKey(ConsentPurpose, on_delete=models.PROTECT, related_name="+")
@@ -136,20 +137,20 @@ class CurrentAnswer(models.Model):
 
 
 class Visibility(models.TextChoices):
-    ONLY_ME = "only_me", "Only me"
-    FACILITATORS = "facilitators", "The facilitators"
-    GROUP = "group", "The group"
-    ANONYMISED = "anonymised", "Used in reports without my name"
-    CREDITED = "credited", "Used in reports with my name"
+    ONLY_ME = "only_me", _("Only me")
+    FACILITATORS = "facilitators", _("The facilitators")
+    GROUP = "group", _("The group")
+    ANONYMISED = "anonymised", _("Used in reports without my name")
+    CREDITED = "credited", _("Used in reports with my name")
 
 
 class Contribution(models.Model):
     """An idea, quote or comment she gave, with who may see it set by her."""
 
     class Kind(models.TextChoices):
-        IDEA = "idea", "An idea"
-        QUOTE = "quote", "Something I said"
-        COMMENT = "comment", "A comment"
+        IDEA = "idea", _("An idea")
+        QUOTE = "quote", _("Something I said")
+        COMMENT = "comment", _("A comment")
 
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contributions"
@@ -183,9 +184,9 @@ class DataExport(models.Model):
     """'Download my data': a zip built by a task, for her alone, for a few days."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Being prepared"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Could not be made"
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Could not be made")
 
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports"
@@ -209,10 +210,10 @@ class ErasureRequest(models.Model):
     dates and the reason, no name."""
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", "Asked for"
-        CONFIRMED = "confirmed", "Confirmed"
-        DONE = "done", "Done"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        REQUESTED = "requested", _("Asked for")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DONE = "done", _("Done")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -211,15 +211,15 @@ class CoproGroupAdmin(PartnerScopedAdmin):
             )
         )
 
-    @admin.display(description="Active members", ordering="n_active")
+    @admin.display(description=_("Active members"), ordering="n_active")
     def active_members(self, obj) -> int:
         return obj.n_active
 
-    @admin.display(description="Stepped back", ordering="n_stepped_back")
+    @admin.display(description=_("Stepped back"), ordering="n_stepped_back")
     def stepped_back(self, obj) -> int:
         return obj.n_stepped_back
 
-    @admin.display(description="Staff", ordering="n_staff")
+    @admin.display(description=_("Staff"), ordering="n_staff")
     def staff(self, obj) -> int:
         return obj.n_staff
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from coproduction import crypto
 from coproduction.core.erasure import phone_digits
@@ -18,10 +19,10 @@ class Organisation(models.Model):
     """A partner in the work: a charity, a university or a GP practice."""
 
     class Kind(models.TextChoices):
-        CHARITY = "charity", "Charity"
-        UNIVERSITY = "university", "University"
-        PRACTICE = "practice", "GP practice"
-        OTHER = "other", "Other"
+        CHARITY = "charity", _("Charity")
+        UNIVERSITY = "university", _("University")
+        PRACTICE = "practice", _("GP practice")
+        OTHER = "other", _("Other")
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -38,8 +39,8 @@ class CoproGroup(models.Model):
     plain as "Tuesday group", so the portal never names the project to an onlooker."""
 
     class TrainingPolicy(models.TextChoices):
-        WARN = "warn", "Warn when a facilitator's training is not current"
-        BLOCK = "block", "Do not let a facilitator without current training run a session"
+        WARN = "warn", _("Warn when a facilitator's training is not current")
+        BLOCK = "block", _("Do not let a facilitator without current training run a session")
 
     name = models.CharField("internal name", max_length=200)
     member_facing_name = models.CharField(
@@ -165,19 +166,19 @@ class Membership(models.Model):
     """A person in a group, in one role, with where she is in the group's life."""
 
     class Role(models.TextChoices):
-        MEMBER = "member", "Member"
-        FACILITATOR = "facilitator", "Facilitator"
-        SUPPORT_WORKER = "support_worker", "Support worker"
+        MEMBER = "member", _("Member")
+        FACILITATOR = "facilitator", _("Facilitator")
+        SUPPORT_WORKER = "support_worker", _("Support worker")
 
     class Status(models.TextChoices):
-        INVITED = "invited", "Invited"
-        ACTIVE = "active", "Active"
-        STEPPED_BACK = "stepped_back", "Stepped back"
-        LEFT = "left", "Left"
+        INVITED = "invited", _("Invited")
+        ACTIVE = "active", _("Active")
+        STEPPED_BACK = "stepped_back", _("Stepped back")
+        LEFT = "left", _("Left")
 
     class LeaveChoice(models.TextChoices):
-        KEEP = "keep", "Keep my information"
-        ERASE = "erase", "Erase my information"
+        KEEP = "keep", _("Keep my information")
+        ERASE = "erase", _("Erase my information")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -249,11 +250,11 @@ class Profile(models.Model):
     """How she would like to be known. Only the name is needed; nothing asks her story."""
 
     class AccessNeed(models.TextChoices):
-        INTERPRETER = "interpreter", "An interpreter"
-        STEP_FREE = "step_free", "Step-free access"
-        QUIET_ROOM = "quiet_room", "A quiet room to take a break"
-        LARGE_PRINT = "large_print", "Large print"
-        BREAKS = "breaks", "Regular breaks"
+        INTERPRETER = "interpreter", _("An interpreter")
+        STEP_FREE = "step_free", _("Step-free access")
+        QUIET_ROOM = "quiet_room", _("A quiet room to take a break")
+        LARGE_PRINT = "large_print", _("Large print")
+        BREAKS = "breaks", _("Regular breaks")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
@@ -349,10 +350,10 @@ class SupportContact(models.Model):
     """Someone she may be put in touch with, and on what terms she chose."""
 
     class Kind(models.TextChoices):
-        SUPPORT_WORKER = "support_worker", "My support worker"
-        SAFEGUARDING_LEAD = "safeguarding_lead", "The group's safeguarding lead"
-        TRUSTED_PERSON = "trusted_person", "Someone I trust"
-        HELPLINE = "helpline", "A helpline"
+        SUPPORT_WORKER = "support_worker", _("My support worker")
+        SAFEGUARDING_LEAD = "safeguarding_lead", _("The group's safeguarding lead")
+        TRUSTED_PERSON = "trusted_person", _("Someone I trust")
+        HELPLINE = "helpline", _("A helpline")
 
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="support_contacts"
@@ -436,9 +437,9 @@ class Training(models.Model):
     """A facilitator's or support worker's training record (rule 11)."""
 
     class Kind(models.TextChoices):
-        TRAUMA_INFORMED = "trauma_informed", "Trauma-informed practice"
-        SAFEGUARDING = "safeguarding", "Safeguarding adults and children"
-        FACILITATION = "facilitation", "Facilitation and power dynamics"
+        TRAUMA_INFORMED = "trauma_informed", _("Trauma-informed practice")
+        SAFEGUARDING = "safeguarding", _("Safeguarding adults and children")
+        FACILITATION = "facilitation", _("Facilitation and power dynamics")
 
     REQUIRED_TO_FACILITATE = frozenset(Kind.values)
 
@@ -509,8 +510,8 @@ class AgreementVersion(models.Model):
     """One version of the group agreement (standards of behaviour), written with members."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
 
     group = models.ForeignKey(CoproGroup, on_delete=models.CASCADE, related_name="agreements")
     number = models.PositiveIntegerField()
@@ -538,15 +539,15 @@ class AgreementComment(models.Model):
     """A member's comment on, or proposed change to, a draft or the current agreement."""
 
     class Kind(models.TextChoices):
-        COMMENT = "comment", "A comment"
-        PROPOSAL = "proposal", "A change I'd like"
+        COMMENT = "comment", _("A comment")
+        PROPOSAL = "proposal", _("A change I'd like")
 
     class Answer(models.TextChoices):
         """The group's answer to a proposal, which she sees on her agreement page."""
 
-        NONE = "", "Not answered yet"
-        TAKEN = "taken", "Taken into a version"
-        NOT_NOW = "not_now", "Not this time"
+        NONE = "", _("Not answered yet")
+        TAKEN = "taken", _("Taken into a version")
+        NOT_NOW = "not_now", _("Not this time")
 
     version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

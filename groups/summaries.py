@@ -246,7 +246,7 @@ def training_warning(missing: set[str], group: CoproGroup) -> str:
     if not missing:
         return ""
     labels = dict(Training.Kind.choices)
-    names = ", ".join(labels[kind] for kind in Training.Kind.values if kind in missing)
+    names = ", ".join(str(labels[kind]) for kind in Training.Kind.values if kind in missing)
     if group.training_policy == CoproGroup.TrainingPolicy.BLOCK:
         return _(
             "Training not current: %(names)s. This group's policy: cannot facilitate "

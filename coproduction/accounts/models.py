@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
@@ -12,8 +13,8 @@ class User(AbstractUser):
     """
 
     class Kind(models.TextChoices):
-        MEMBER = "member", "Member"
-        STAFF = "staff", "Staff"
+        MEMBER = "member", _("Member")
+        STAFF = "staff", _("Staff")
 
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.MEMBER)
 

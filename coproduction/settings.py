@@ -351,6 +351,16 @@ HEARTH_OUTBOX_BACKENDS = {
         else "coproduction.outbox.backends.NoProvider",
     ),
 }
+# The text-message providers (coproduction/outbox/backends.py), set where one is used.
+HEARTH_NOTIFY_API_KEY = env_str("HEARTH_NOTIFY_API_KEY", "")
+HEARTH_NOTIFY_SMS_TEMPLATE = env_str("HEARTH_NOTIFY_SMS_TEMPLATE", "")
+HEARTH_NOTIFY_BASE_URL = env_str(
+    "HEARTH_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"
+)
+HEARTH_TWILIO_ACCOUNT_SID = env_str("HEARTH_TWILIO_ACCOUNT_SID", "")
+HEARTH_TWILIO_AUTH_TOKEN = env_str("HEARTH_TWILIO_AUTH_TOKEN", "")
+HEARTH_TWILIO_FROM = env_str("HEARTH_TWILIO_FROM", "")
+HEARTH_TWILIO_BASE_URL = env_str("HEARTH_TWILIO_BASE_URL", "https://api.twilio.com")
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_LOGOUT_ON_GET = False

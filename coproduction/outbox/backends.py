@@ -5,11 +5,15 @@ A backend's `send(message, to=..., sender=...)` returns the provider's reference
 raises `SendFailed` (permanent, or worth trying again later). It is handed the address
 and sender name the gate chose: it never looks them up, so no channel can reach a person
 the gate did not name.
+
+Each provider's client library is imported when it first sends: a deployment loads only
+the one it uses.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
 from email.utils import formataddr, parseaddr
 from pathlib import Path
@@ -20,6 +24,9 @@ from django.core.mail import EmailMessage
 from django.utils.module_loading import import_string
 
 from coproduction.outbox.models import Message
+
+# Seconds a provider has to answer: well inside a task's time limit.
+PROVIDER_TIMEOUT = 15
 
 
 class SendFailed(Exception):
@@ -77,6 +84,78 @@ class FileSMSBackend:
             sys.stdout.write(text + "-" * 79 + "\n")
             sys.stdout.flush()
         return reference
+
+
+def _passing(status: int | None) -> bool:
+    """A provider's answer worth trying again: it was busy, down or unreachable."""
+    return status is None or status == 429 or status >= 500
+
+
+# An alphanumeric sender ID as UK networks take one: 1–11 letters, digits and spaces,
+# at least one a letter. Her sender name is used where it is one.
+ALPHANUMERIC_SENDER = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}")
+
+
+class NotifySMSBackend:
+    """GOV.UK Notify, for NHS-sponsored deployments. Its text-message template
+    (`HEARTH_NOTIFY_SMS_TEMPLATE`) holds only `((body))`, so the words are the outbox's;
+    the message goes from the service's own sender, which must say nothing of the group.
+    The reference given is the message's key digest, so the two records can be matched."""
+
+    def send(self, message: Message, *, to: str, sender: str) -> str:
+        from notifications_python_client.errors import HTTPError
+        from notifications_python_client.notifications import NotificationsAPIClient
+
+        if not (settings.HEARTH_NOTIFY_API_KEY and settings.HEARTH_NOTIFY_SMS_TEMPLATE):
+            raise SendFailed("GOV.UK Notify is not set up.", permanent=True)
+        client = NotificationsAPIClient(
+            api_key=settings.HEARTH_NOTIFY_API_KEY,
+            base_url=settings.HEARTH_NOTIFY_BASE_URL,
+            timeout=PROVIDER_TIMEOUT,
+        )
+        try:
+            answer = client.send_sms_notification(
+                phone_number=to,
+                template_id=settings.HEARTH_NOTIFY_SMS_TEMPLATE,
+                personalisation={"body": message.body},
+                reference=key_digest(message),
+            )
+        except HTTPError as error:
+            raise SendFailed(
+                f"GOV.UK Notify answered {error.status_code}.",
+                permanent=not _passing(error.status_code),
+            ) from None
+        return str(answer["id"])
+
+
+class TwilioSMSBackend:
+    """Twilio, the commercial provider. The message comes from her sender name where it
+    can be an alphanumeric sender ID ("Jo"), otherwise from the account's number."""
+
+    def send(self, message: Message, *, to: str, sender: str) -> str:
+        from requests import RequestException
+        from twilio.base.exceptions import TwilioRestException
+        from twilio.http.http_client import TwilioHttpClient
+        from twilio.rest import Client
+
+        if not (settings.HEARTH_TWILIO_ACCOUNT_SID and settings.HEARTH_TWILIO_AUTH_TOKEN):
+            raise SendFailed("Twilio is not set up.", permanent=True)
+        client = Client(
+            settings.HEARTH_TWILIO_ACCOUNT_SID,
+            settings.HEARTH_TWILIO_AUTH_TOKEN,
+            http_client=TwilioHttpClient(timeout=PROVIDER_TIMEOUT),
+        )
+        client.api.base_url = settings.HEARTH_TWILIO_BASE_URL
+        from_ = sender if ALPHANUMERIC_SENDER.fullmatch(sender) else settings.HEARTH_TWILIO_FROM
+        try:
+            sent = client.messages.create(to=to, from_=from_, body=message.body)
+        except TwilioRestException as error:
+            raise SendFailed(
+                f"Twilio answered {error.status}.", permanent=not _passing(error.status)
+            ) from None
+        except RequestException:
+            raise SendFailed("Twilio could not be reached.") from None
+        return str(sent.sid)
 
 
 class MemoryBackend:

@@ -63,6 +63,7 @@ def may_contact(
     login_code: bool = False,
     session_change: bool = False,
     membership: Membership | None = None,
+    read: tuple[SafeContactProfile | None, list[Membership]] | None = None,
 ) -> ContactDecision:
     """Whether Hearth may reach `member` by `channel` at `at` with words that do (or do not)
     mention the group.
@@ -70,10 +71,14 @@ def may_contact(
     A sign-in code is the one message that does not wait for her window, but it still
     goes only by a channel she allowed. While she has stepped back from `membership`,
     nothing goes except session changes she chose to keep hearing about; without a
-    `membership`, stepped back from any group counts.
+    `membership`, stepped back from any group counts. `read`: her profile and her
+    memberships as a member, when the caller has already read them.
     """
     at = at or timezone.now()
-    profile = SafeContactProfile.objects.filter(member=member).first()
+    if read is None:
+        profile = SafeContactProfile.objects.filter(member=member).first()
+    else:
+        profile = read[0]
     if profile is None or channel not in profile.channels:
         return ContactDecision(False, "She has not said this way of contacting her is safe.")
     if channel == Channel.EMAIL and not member.email:
@@ -88,13 +93,16 @@ def may_contact(
         return ContactDecision(False, "She has left the group.")
     # A message about no one group (a password reset, say) asks every group she is in:
     # stepped back from any of them, she has asked for quiet.
-    away = (
-        [membership]
-        if membership is not None
-        else Membership.objects.filter(
-            user=member, role=Membership.Role.MEMBER, status=Membership.Status.STEPPED_BACK
+    if membership is not None:
+        away = [membership]
+    elif read is not None:
+        away = [m for m in read[1] if m.status == Membership.Status.STEPPED_BACK]
+    else:
+        away = list(
+            Membership.objects.filter(
+                user=member, role=Membership.Role.MEMBER, status=Membership.Status.STEPPED_BACK
+            )
         )
-    )
     for stepped in away:
         if stepped.is_stepped_back and not (
             session_change and stepped.keep_session_changes_while_away
@@ -124,13 +132,22 @@ def outbox_gate(message, *, at: dt.datetime) -> ContactDecision:
                 True, "Staff are reached at their work address.", address=person.email
             )
         return ContactDecision(False, "Staff are reached by email only.")
-    if not Membership.objects.current().filter(user=person, role=Membership.Role.MEMBER).exists():
+    # Her profile and her memberships, each read once: the memberships answer both "is
+    # she in a group" and "has she stepped back".
+    profile = SafeContactProfile.objects.filter(member=person).first()
+    memberships = list(
+        Membership.objects.current().filter(user=person, role=Membership.Role.MEMBER)
+    )
+    if not memberships:
         return ContactDecision(False, "She is no longer in a group.")
     decision = may_contact(
-        person, channel=message.channel, at=at, mentions_group=message.mentions_group
+        person,
+        channel=message.channel,
+        at=at,
+        mentions_group=message.mentions_group,
+        read=(profile, memberships),
     )
-    if not decision.allowed:
+    if not decision.allowed or profile is None:
         return decision
-    profile = SafeContactProfile.objects.get(member=person)
     address = person.email if message.channel == Channel.EMAIL else profile.phone
     return replace(decision, address=address, sender=profile.sender_name)

@@ -100,3 +100,20 @@ def test_healthz_says_unknown_when_the_worker_is_stale(client, db):
 
 def test_healthz_refuses_writes(client, db):
     assert client.post(reverse("healthz")).status_code == 405
+
+
+def test_a_worker_keeps_its_database_connection_between_tasks_unless_it_went_bad(monkeypatch):
+    """Celery's fixup would open a new connection for every task; Hearth reuses it (for
+    CELERY_DB_REUSE_MAX tasks) and closes it after a task only as Django does after a
+    request: when an error left it unusable or it outlived CONN_MAX_AGE."""
+    from types import SimpleNamespace
+
+    from coproduction.celery import app, drop_unusable_connections
+
+    assert app.conf.get("CELERY_DB_REUSE_MAX") >= 100
+    calls = []
+    monkeypatch.setattr("django.db.close_old_connections", lambda: calls.append("checked"))
+    drop_unusable_connections(sender=SimpleNamespace(request=SimpleNamespace(is_eager=True)))
+    assert calls == [], "a task run in the caller's process keeps the caller's connection"
+    drop_unusable_connections(sender=SimpleNamespace(request=SimpleNamespace(is_eager=False)))
+    assert calls == ["checked"]

@@ -72,12 +72,13 @@ def message_queue(
     return message
 
 
-def _finish(message: Message, **changes) -> str:
-    """Record the outcome of this claim, unless the sweep took the message back meanwhile."""
-    Message.objects.filter(
+def _finish(message: Message, **changes) -> str | None:
+    """Record the outcome of this claim and return the new status, unless the sweep took
+    the message back meanwhile (then None: the outcome is no longer this claim's)."""
+    recorded = Message.objects.filter(
         pk=message.pk, status=Status.SENDING, claimed_at=message.claimed_at
     ).update(claimed_at=None, **changes)
-    return changes["status"]
+    return changes["status"] if recorded else None
 
 
 def _retry_delay(attempts: int) -> dt.timedelta:

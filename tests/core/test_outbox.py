@@ -243,6 +243,24 @@ def test_the_sweep_names_what_is_due_and_takes_back_what_a_dead_worker_left(sam_
     assert services.due_sweep(now=TUESDAY_TEN) == []
 
 
+def test_an_outcome_is_not_recorded_over_a_sweep_that_took_the_message_back(sam_in_group, settings):
+    message = queue(sam_in_group, due_at=TUESDAY_TEN)
+
+    class TakenBackWhileSending:
+        def send(self, message, *, to, sender):
+            # The worker stalls here past STRANDED_AFTER; the sweep takes the row back.
+            later = TUESDAY_TEN + services.STRANDED_AFTER + dt.timedelta(seconds=1)
+            services.due_sweep(now=later)
+            return "late"
+
+    settings.HEARTH_OUTBOX_BACKENDS = {"sms": "tests.core.test_outbox.StallingBackend"}
+    global StallingBackend
+    StallingBackend = TakenBackWhileSending
+    assert services.message_deliver(message_id=message.pk, now=TUESDAY_TEN) is None
+    message.refresh_from_db()
+    assert (message.status, message.provider_ref) == (Status.PENDING, "")
+
+
 def test_the_sweep_task_hands_each_due_message_to_a_worker(sam_in_group, sent_tasks):
     message = queue(sam_in_group)
     assert tasks.sweep.apply().get() == 1

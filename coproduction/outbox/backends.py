@@ -22,6 +22,7 @@ from typing import Protocol
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from coproduction.outbox.models import Message
 
@@ -64,7 +65,9 @@ class EmailBackend:
         try:
             email.send()
         except OSError as error:  # SMTP and connection errors are OSErrors
-            raise SendFailed(f"The mail server did not take it ({type(error).__name__}).") from None
+            raise SendFailed(
+                _("The mail server did not take it (%(error)s).") % {"error": type(error).__name__}
+            ) from None
         return key_digest(message)
 
 
@@ -107,7 +110,7 @@ class NotifySMSBackend:
         from notifications_python_client.notifications import NotificationsAPIClient
 
         if not (settings.HEARTH_NOTIFY_API_KEY and settings.HEARTH_NOTIFY_SMS_TEMPLATE):
-            raise SendFailed("GOV.UK Notify is not set up.", permanent=True)
+            raise SendFailed(_("GOV.UK Notify is not set up."), permanent=True)
         client = NotificationsAPIClient(
             api_key=settings.HEARTH_NOTIFY_API_KEY,
             base_url=settings.HEARTH_NOTIFY_BASE_URL,
@@ -122,7 +125,7 @@ class NotifySMSBackend:
             )
         except HTTPError as error:
             raise SendFailed(
-                f"GOV.UK Notify answered {error.status_code}.",
+                _("GOV.UK Notify answered %(status)s.") % {"status": error.status_code},
                 permanent=not _passing(error.status_code),
             ) from None
         return str(answer["id"])
@@ -139,7 +142,7 @@ class TwilioSMSBackend:
         from twilio.rest import Client
 
         if not (settings.HEARTH_TWILIO_ACCOUNT_SID and settings.HEARTH_TWILIO_AUTH_TOKEN):
-            raise SendFailed("Twilio is not set up.", permanent=True)
+            raise SendFailed(_("Twilio is not set up."), permanent=True)
         client = Client(
             settings.HEARTH_TWILIO_ACCOUNT_SID,
             settings.HEARTH_TWILIO_AUTH_TOKEN,
@@ -151,10 +154,11 @@ class TwilioSMSBackend:
             sent = client.messages.create(to=to, from_=from_, body=message.body)
         except TwilioRestException as error:
             raise SendFailed(
-                f"Twilio answered {error.status}.", permanent=not _passing(error.status)
+                _("Twilio answered %(status)s.") % {"status": error.status},
+                permanent=not _passing(error.status),
             ) from None
         except RequestException:
-            raise SendFailed("Twilio could not be reached.") from None
+            raise SendFailed(_("Twilio could not be reached.")) from None
         return str(sent.sid)
 
 
@@ -173,4 +177,4 @@ class NoProvider:
     facilitators see why."""
 
     def send(self, message: Message, *, to: str, sender: str) -> str:
-        raise SendFailed("No provider is set up for this way of sending.", permanent=True)
+        raise SendFailed(_("No provider is set up for this way of sending."), permanent=True)

@@ -79,13 +79,16 @@ def may_contact(
         profile = SafeContactProfile.objects.filter(member=member).first()
     else:
         profile = read[0]
-    if profile is None or channel not in profile.channels:
+    # A notice on her own home page is seen only once she has signed in: it needs no
+    # channel or window of hers, but a break still means quiet.
+    portal = channel == Channel.PORTAL
+    if not portal and (profile is None or channel not in profile.channels):
         return ContactDecision(False, "She has not said this way of contacting her is safe.")
     if channel == Channel.EMAIL and not member.email:
         return ContactDecision(False, "There is no email address for her.")
     if channel in (Channel.SMS, Channel.CALL) and not profile.phone:
         return ContactDecision(False, "There is no phone number for her.")
-    if mentions_group and not profile.may_mention_group:
+    if mentions_group and not (profile is not None and profile.may_mention_group):
         return ContactDecision(False, "She asked that messages do not mention the group.")
     if login_code:
         return ContactDecision(True, "A sign-in code she asked for.")
@@ -110,6 +113,8 @@ def may_contact(
             return ContactDecision(False, "She has stepped back for now.")
     if channel == Channel.SUPPORT_WORKER:
         return ContactDecision(True, "Her support worker passes it on, in person.")
+    if portal or profile is None:
+        return ContactDecision(True, "A notice on her own home page.")
     window = next_safe_window(profile, at)
     if window is None:
         return ContactDecision(False, "She has not given any safe days and times.")
@@ -147,7 +152,7 @@ def outbox_gate(message, *, at: dt.datetime) -> ContactDecision:
         mentions_group=message.mentions_group,
         read=(profile, memberships),
     )
-    if not decision.allowed or profile is None:
+    if not decision.allowed or profile is None or message.channel == Channel.PORTAL:
         return decision
     address = person.email if message.channel == Channel.EMAIL else profile.phone
     return replace(decision, address=address, sender=profile.sender_name)

@@ -162,6 +162,14 @@ class TwilioSMSBackend:
         return str(sent.sid)
 
 
+class PortalBackend:
+    """A notice on her own home page: the message row is the notice, so sending it is
+    only marking it sent. Nothing leaves Hearth, and she sees it once she signs in."""
+
+    def send(self, message: Message, *, to: str, sender: str) -> str:
+        return key_digest(message)
+
+
 class MemoryBackend:
     """For tests: every send is kept, in order, so a test can count what went out."""
 

@@ -10,3 +10,5 @@ class Channel(models.TextChoices):
     SMS = "sms", _("Text message")
     CALL = "call", _("Phone call")
     SUPPORT_WORKER = "support_worker", _("Through my support worker")
+    # A notice on her own home page, seen only once she has signed in.
+    PORTAL = "portal", _("On my Hearth home page")

@@ -115,7 +115,8 @@ class ChannelsField(forms.MultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def __init__(self, *, channels=None, **kwargs) -> None:
-        channels = list(Channel.values) if channels is None else list(channels)
+        # Her home page is not among them: it needs no choice of hers to be safe.
+        channels = list(CHANNEL_LABELS) if channels is None else list(channels)
         kwargs.setdefault("required", False)
         kwargs.setdefault("label", _("Ways we may contact you"))
         kwargs.setdefault("help_text", NO_CONTACT_HELP)

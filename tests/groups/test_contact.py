@@ -91,8 +91,16 @@ def test_no_profile_means_no_contact(db):
 def test_i_will_get_in_touch_means_no_channel_at_all(db):
     member = UserFactory()
     SafeContactProfile.objects.create(member=member, safe_days=[0, 1, 2, 3, 4, 5, 6])
-    for channel in Channel.values:
+    for channel in set(Channel.values) - {Channel.PORTAL}:
         assert not may_contact(member, channel=channel, at=at(TUESDAY, "11:00")).allowed
+    # Her own home page is her getting in touch: a notice waits there for her to look.
+    assert may_contact(member, channel=Channel.PORTAL, at=at(TUESDAY, "11:00")).allowed
+
+
+def test_a_home_page_notice_still_respects_her_break(db):
+    member = UserFactory()
+    MembershipFactory(user=member, status=Membership.Status.STEPPED_BACK)
+    assert not may_contact(member, channel=Channel.PORTAL, at=at(TUESDAY, "11:00")).allowed
 
 
 def test_email_needs_an_address_and_sms_a_number(db):

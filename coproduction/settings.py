@@ -7,6 +7,7 @@ in README.md. Every helper in coproduction.env fails loudly, naming the variable
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from pathlib import Path
 
@@ -283,6 +284,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=30),  # hourly: a download is kept for 24 hours
     },
     "send-due-messages": {"task": "coproduction.outbox.tasks.sweep", "schedule": 60.0},
+    "queue-check-ins": {"task": "sessions_app.tasks.queue_checkins", "schedule": 600.0},
+    "notice-unanswered-check-ins": {
+        "task": "sessions_app.tasks.notice_unanswered_checkins",
+        "schedule": crontab(minute=15),
+    },
+    "remind-about-support-requests": {
+        "task": "sessions_app.tasks.remind_support_requests",
+        "schedule": 60.0,
+    },
 }
 # Messages have a queue of their own, so a long export never delays a sign-in code or a
 # support request; every worker process consumes both (Procfile, docker-compose.yml).
@@ -355,6 +365,7 @@ HEARTH_OUTBOX_BACKENDS = {
         if DEBUG
         else "coproduction.outbox.backends.NoProvider",
     ),
+    "portal": "coproduction.outbox.backends.PortalBackend",
 }
 # The text-message providers (coproduction/outbox/backends.py), set where one is used.
 HEARTH_NOTIFY_API_KEY = env_str("HEARTH_NOTIFY_API_KEY", "")
@@ -362,6 +373,8 @@ HEARTH_NOTIFY_SMS_TEMPLATE = env_str("HEARTH_NOTIFY_SMS_TEMPLATE", "")
 HEARTH_NOTIFY_BASE_URL = env_str(
     "HEARTH_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"
 )
+# The bearer token GOV.UK Notify is given for its replies callback (sessions_app/views/inbound.py).
+HEARTH_NOTIFY_INBOUND_TOKEN = env_str("HEARTH_NOTIFY_INBOUND_TOKEN", "")
 HEARTH_TWILIO_ACCOUNT_SID = env_str("HEARTH_TWILIO_ACCOUNT_SID", "")
 HEARTH_TWILIO_AUTH_TOKEN = env_str("HEARTH_TWILIO_AUTH_TOKEN", "")
 HEARTH_TWILIO_FROM = env_str("HEARTH_TWILIO_FROM", "")
@@ -435,6 +448,8 @@ CONTENT_SECURITY_POLICY = {
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
+# When staff are reminded of what waits for them (sessions_app/working_hours.py).
+HEARTH_WORKING_HOURS = {"days": [0, 1, 2, 3, 4], "start": dt.time(9, 0), "end": dt.time(17, 0)}
 USE_I18N = True
 USE_TZ = True
 

@@ -19,7 +19,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     # Each audience's home keeps its un-namespaced name; included by dotted name, since the
     # platform imports no domain app.
-    path("", include("consent.urls_home")),
+    path("", include("sessions_app.urls_home")),
     path("", include("groups.urls_home")),
     path("exit/", views.exit_this_page, name="exit"),
     path("leaving-quickly/", views.exit_explained, name="exit_explained"),
@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("coproduction.accounts.urls")),
     path("", include("groups.urls")),
     path("", include("consent.urls")),
+    path("", include("sessions_app.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -30,6 +30,8 @@ from groups.permissions import get_group_for_user, require_staff
 # facilitators only).
 GROUP_PAGES = (
     ("roster", "groups:roster", gettext_lazy("People"), False),
+    ("support", "sessions_app:support_queue", gettext_lazy("Support requests"), False),
+    ("messages", "sessions_app:group_outbox", gettext_lazy("Messages"), True),
     ("training", "groups:group_training", gettext_lazy("Training"), False),
     ("choices", "consent:group_choices", gettext_lazy("Sharing choices"), False),
     ("contributions", "consent:group_contributions", gettext_lazy("Contributions"), False),

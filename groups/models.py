@@ -311,6 +311,8 @@ class SafeContactProfile(models.Model):
     )
     channels = models.JSONField(default=list, blank=True)
     phone = EncryptedTextField(blank=True, owner_field="member_id")
+    # Her number's keyed hash, so a text-message reply finds her without a readable number.
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     safe_days = models.JSONField(default=list, blank=True)
     safe_from = models.TimeField(default=dt.time(10, 0))
     safe_until = models.TimeField(default=dt.time(16, 0))
@@ -324,6 +326,10 @@ class SafeContactProfile(models.Model):
 
     def __str__(self) -> str:
         return f"Safe contact #{self.pk}"
+
+    def save(self, *args, **kwargs):
+        hashes_follow(self, (("phone", "phone_hash", international_phone),))
+        super().save(*args, **kwargs)
 
     @property
     def confirm_by(self) -> dt.date:
@@ -613,6 +619,27 @@ def normal_phone(phone: str) -> str:
     return phone_digits(phone)
 
 
+def international_phone(phone: str) -> str:
+    """A number as a text-message provider writes the sender: digits, with the UK's
+    national "0" (or an international "00") as the country code, so "07700 900123" and
+    "+44 7700 900123" are one number."""
+    digits = phone_digits(phone)
+    if digits.startswith("00"):
+        return digits[2:]
+    if digits.startswith("0"):
+        return "44" + digits[1:]
+    return digits
+
+
+def hashes_follow(row, pairs) -> None:
+    """Set each keyed hash from its field whenever the field was set in the clear; a
+    value still as stored (never read) has not changed, so its hash stands."""
+    for field, hash_field, normal in pairs:
+        value = row.__dict__.get(field)
+        if value is not None and not isinstance(value, Ciphertext):
+            setattr(row, hash_field, crypto.keyed_hash(normal(value)))
+
+
 def new_invitation_key_owner() -> int:
     """A data-key owner for an invitation nobody known has yet: negative, as no person's is."""
     return -1 - secrets.randbelow(2**62)
@@ -671,15 +698,9 @@ class Invitation(models.Model):
     def save(self, *args, **kwargs):
         if self.key_owner_id is None:
             self.key_owner_id = new_invitation_key_owner()
-        # The hashes follow the addresses whenever they are set in the clear; a value
-        # still as stored (never read) has not changed, so its hash stands.
-        for field, hash_field, normal in (
-            ("email", "email_hash", normal_email),
-            ("phone", "phone_hash", normal_phone),
-        ):
-            value = self.__dict__.get(field)
-            if value is not None and not isinstance(value, Ciphertext):
-                setattr(self, hash_field, crypto.keyed_hash(normal(value)))
+        hashes_follow(
+            self, (("email", "email_hash", normal_email), ("phone", "phone_hash", normal_phone))
+        )
         super().save(*args, **kwargs)
 
     @property

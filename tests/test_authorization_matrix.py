@@ -58,6 +58,8 @@ from coproduction.outbox.channels import Channel
 from coproduction.outbox.models import Message
 from groups import services
 from groups.models import AgreementComment, Membership, SupportContact, Training
+from sessions_app import services as support_services
+from sessions_app.models import CheckIn, CheckInPlan
 from tests.conftest import ensure_purposes
 from tests.factories import (
     PASSWORD,
@@ -222,6 +224,11 @@ erasure_in_tuesday = of("tuesday", "sams_erasure")
 sams_answer = of("sams_answer")
 an_audit_row = of("an_audit_row")
 a_message = of("a_message")
+sams_checkin = of("sams_checkin")
+sams_request = of("tuesday", "sams_request")
+sams_request_alone = of("sams_request")
+a_message_in_tuesday = of("tuesday", "a_message")
+how_often = literally("how-often")
 a_purpose = of("photos")
 the_groups_app = literally("groups")
 
@@ -243,6 +250,22 @@ def a_new_password(w) -> dict:
 
 def yes(w) -> dict:
     return {"answer": "yes"}
+
+
+def not_now(w) -> dict:
+    return {"rhythm": "never"}
+
+
+def ok(w) -> dict:
+    return {"answer": "ok"}
+
+
+def called_her(w) -> dict:
+    return {"what_was_done": "Called her at 11:00."}
+
+
+def cancel_it(w) -> dict:
+    return {"action": "cancel"}
 
 
 def seen_by_the_group(w) -> dict:
@@ -429,6 +452,47 @@ TABLE = [
     wrong("consent:erasure_requests", tuesday, POST, "helen"),
     Row("consent:erasure_confirm", erasure_in_tuesday, POST, FACILITATOR_POST),
     wrong("consent:erasure_confirm", erasure_in_tuesday, GET, "helen"),
+    # sessions_app: check-ins and support requests. Sam has a check-in to answer and a
+    # request open; asking again, she is shown the one she has.
+    Row("sessions_app:my_checkins", no_args, GET, MEMBER_PAGE),
+    wrong("sessions_app:my_checkins", no_args, POST, "sam"),
+    Row("sessions_app:my_checkin_step", how_often, GET, MEMBER_PAGE),
+    Row("sessions_app:my_checkin_step", how_often, POST, MEMBER_POST, not_now),
+    wrong("sessions_app:my_checkin_step", how_often, PUT, "sam"),
+    Row("sessions_app:my_checkin_answer", sams_checkin, GET, SAMS_THING),
+    Row("sessions_app:my_checkin_answer", sams_checkin, POST, SAMS_THING_POST, ok),
+    wrong("sessions_app:my_checkin_answer", sams_checkin, PUT, "sam"),
+    Row("sessions_app:my_support", no_args, GET, MEMBER_PAGE | {"sam": To("/my/ask/done/")}),
+    Row("sessions_app:my_support", no_args, POST, MEMBER_POST),
+    wrong("sessions_app:my_support", no_args, PUT, "sam"),
+    Row(
+        "sessions_app:my_support_asked",
+        no_args,
+        GET,
+        MEMBER_PAGE | dict.fromkeys(MEMBERS, To("/my/ask/")) | {"sam": 200},
+    ),
+    wrong("sessions_app:my_support_asked", no_args, POST, "sam"),
+    Row("sessions_app:support_queue", tuesday, GET, STAFF_TUESDAY_PAGE),
+    wrong("sessions_app:support_queue", tuesday, POST, "dee"),
+    Row("sessions_app:support_acknowledge", sams_request, GET, SAM_DETAIL),
+    Row(
+        "sessions_app:support_acknowledge",
+        sams_request,
+        POST,
+        SAM_DETAIL | {"helen": DONE, "dee": DONE},
+        called_her,
+    ),
+    wrong("sessions_app:support_acknowledge", sams_request, PUT, "dee"),
+    Row("sessions_app:group_outbox", tuesday, GET, FACILITATOR_PAGE),
+    wrong("sessions_app:group_outbox", tuesday, POST, "helen"),
+    Row("sessions_app:message_resolve", a_message_in_tuesday, POST, FACILITATOR_POST, cancel_it),
+    wrong("sessions_app:message_resolve", a_message_in_tuesday, GET, "helen"),
+    # The text-message providers' webhooks: only the provider, proven by its signature
+    # or token, whoever is signed in; none is set up in this world.
+    Row("sessions_app:twilio_reply", no_args, POST, dict.fromkeys(ROLES, 403)),
+    wrong("sessions_app:twilio_reply", no_args, GET, ANON),
+    Row("sessions_app:notify_reply", no_args, POST, dict.fromkeys(ROLES, 403)),
+    wrong("sessions_app:notify_reply", no_args, GET, ANON),
     # The admin site.
     Row("admin:index", no_args, GET, ADMIN_PAGE),
     Row("admin:app_list", the_groups_app, GET, ADMIN_PAGE),
@@ -452,6 +516,15 @@ TABLE = [
     Row("admin:audit_auditevent_change", an_audit_row, GET, ADMIN_OPERATOR_PAGE),
     Row("admin:outbox_message_changelist", no_args, GET, ADMIN_OPERATOR_PAGE),
     Row("admin:outbox_message_change", a_message, GET, ADMIN_OPERATOR_PAGE),
+    # Support requests: counts for the partner admins, each her own organisations'; no
+    # page for any one request, for anyone.
+    Row("admin:sessions_app_supportrequest_changelist", no_args, GET, ADMIN_PAGE),
+    Row(
+        "admin:sessions_app_supportrequest_change",
+        sams_request_alone,
+        GET,
+        ADMIN_OPERATOR_PAGE | {"operator": 403, "neil": ADMIN_INDEX},
+    ),
     Row("admin:accounts_user_changelist", no_args, GET, ADMIN_OPERATOR_PAGE),
     Row("admin:accounts_user_change", sam, GET, ADMIN_OPERATOR_PAGE),
     Row("admin:audit_auditevent_changelist", no_args, GET, ADMIN_OPERATOR_PAGE),
@@ -568,6 +641,15 @@ def _build_world() -> SimpleNamespace:
         member=sam, status=DataExport.Status.READY, path="sam.zip", ready_at=timezone.now()
     )
     erasure = consent_services.erasure_request(member=sam, acting_user=sam)
+    plan = CheckInPlan.objects.create(member=sam, rhythm="weekly", channel=Channel.PORTAL)
+    sent = Message.objects.create(
+        recipient=sam, kind="checkin", channel=Channel.PORTAL, body="Hi Sam", key="world:2",
+        status=Message.Status.SENT, sent_at=timezone.now(),
+    )  # fmt: skip
+    checkin = CheckIn.objects.create(
+        plan=plan, member=sam, on_date=timezone.localdate(), message=sent
+    )
+    sams_request, _ = support_services.support_request_open(member=sam, source="button")
 
     people = {
         "sam": sam, "maria": maria, "jade": jade, "kerry": kerry, "aisha": aisha,
@@ -601,6 +683,8 @@ def _build_world() -> SimpleNamespace:
         photos=ConsentPurpose.objects.get(slug="photos"),
         sams_answer=share,
         an_audit_row=AuditEvent.objects.filter(subject_user=sam).first(),
+        sams_checkin=checkin,
+        sams_request=sams_request,
         a_message=Message.objects.create(
             recipient=sam, kind="checkin", channel=Channel.SMS, body="Hi Sam", key="world:1"
         ),

@@ -159,3 +159,32 @@ def due_sweep(*, now: dt.datetime | None = None, batch: int = SWEEP_BATCH) -> li
             .order_by("due_at")
             .values_list("pk", flat=True)[:batch]
         )
+
+
+def messages_cancel(*, key_prefix: str) -> int:
+    """Cancel every message of one cause (keys starting `key_prefix`, such as a support
+    request's reminders) not yet sent or being sent; returns how many. Twice, one effect."""
+    return Message.objects.filter(
+        key__startswith=key_prefix, status__in=(Status.PENDING, Status.HELD)
+    ).update(status=Status.CANCELLED, claimed_at=None)
+
+
+def message_retry(*, message: Message, now: dt.datetime | None = None) -> bool:
+    """Try a held or failed message again from now: the gate is asked afresh when it is
+    sent, so nothing goes that her choices would not let go. Returns whether it was."""
+    now = now or timezone.now()
+    retried = Message.objects.filter(pk=message.pk, status__in=(Status.HELD, Status.FAILED)).update(
+        status=Status.PENDING, due_at=now, attempts=0, last_error=""
+    )
+    if retried:
+        transaction.on_commit(signature(DELIVER, args=(message.pk,)).delay)
+    return bool(retried)
+
+
+def message_cancel(*, message: Message) -> bool:
+    """Cancel one message that has not gone (waiting, held or failed). Returns whether it was."""
+    return bool(
+        Message.objects.filter(
+            pk=message.pk, status__in=(Status.PENDING, Status.HELD, Status.FAILED)
+        ).update(status=Status.CANCELLED, claimed_at=None)
+    )

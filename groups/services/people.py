@@ -37,7 +37,7 @@ def profile_update(*, member, acting_user, **fields) -> Profile:
     return profile
 
 
-def _save_hers(model, *, member, acting_user, action: str, stamp: str, fields: dict):
+def her_row_save(model, *, member, acting_user, action: str, stamp: str, fields: dict):
     """Create or update her one row of `model` with `fields`, stamp the time in `stamp`,
     and record it against her, in one transaction."""
     with transaction.atomic():
@@ -52,7 +52,7 @@ def _save_hers(model, *, member, acting_user, action: str, stamp: str, fields: d
 
 def safe_contact_update(*, member, acting_user, **fields) -> SafeContactProfile:
     """Save how she may be contacted; saving it also confirms it is still right."""
-    return _save_hers(
+    return her_row_save(
         SafeContactProfile,
         member=member,
         acting_user=acting_user,
@@ -90,7 +90,7 @@ def support_plan_save(*, member, acting_user, **fields) -> SupportPlan:
     """Save her plan, in her words. Only she writes it."""
     if acting_user.pk != member.pk:
         raise ValidationError("Only she can write her support plan.")
-    return _save_hers(
+    return her_row_save(
         SupportPlan,
         member=member,
         acting_user=acting_user,

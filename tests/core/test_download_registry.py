@@ -60,6 +60,8 @@ def test_every_app_contributes_its_sections_in_order():
         "how_you_may_be_contacted",
         "support_contacts",
         "support_plan",
+        "check_ins",
+        "support_requests",
         "groups",
         "group_agreement",
         "choices",

@@ -58,8 +58,10 @@ from consent import services as consent_services
 from consent.models import ConsentPurpose, Contribution
 from coproduction.accounts import services as accounts_services
 from coproduction.accounts.models import User
+from coproduction.outbox import services as outbox_services
 from groups import services as groups_services
 from groups.models import AgreementComment, AgreementVersion, Membership, SupportContact
+from sessions_app.models import CheckIn, SupportRequest
 from tests.conftest import ensure_purposes, need
 
 DEMO_PASSWORD = "hearth-demo-2026"  # noqa: S105 - seed_demo's password for every account
@@ -325,6 +327,10 @@ def _world() -> World:
     RecoveryCodes.activate(amira)
     webauthn = WebAuthn.add(amira, "Key", security_key_registration()).instance
     kerry.set_unusable_password()
+    # Kerry's check-in of today (seed_demo), sent now, since she said any time is fine.
+    checkin = CheckIn.objects.get(member=kerry)
+    outbox_services.message_deliver(message_id=checkin.message_id)
+    support_request = SupportRequest.objects.open().get(member=sam)
     kerry.save(update_fields=["password"])
     # A confirmation link is for an address not yet confirmed.
     unconfirmed = EmailAddress.objects.create(user=sam, email="sam.new@example.org")
@@ -349,6 +355,10 @@ def _world() -> World:
             "key": default_token_generator.make_token(sam),
         },
         "webauthn": {"pk": webauthn.pk},
+        "step": {"step": "how-often"},
+        "checkin": {"checkin_id": checkin.pk},
+        "support_request": {**group_id, "request_id": support_request.pk},
+        "message": {**group_id, "message_id": checkin.message_id},
     }
     return World(users=users, kwargs=kwargs, token=token, totp_secret=secret)
 
@@ -466,6 +476,19 @@ PAGES: dict[str, Page] = {
     "consent:my_data_download": Page(MEMBER, "export", form=False, status=404),
     "consent:my_data_erase": Page(MEMBER),
     "consent:my_erase_withdraw": Page("lou", "erasure", "consent:my_data"),
+    # The providers' webhooks take no form: tests/sessions_app/test_replies.py.
+    "sessions_app:twilio_reply": Page(None, form=False, status=405),
+    "sessions_app:notify_reply": Page(None, form=False, status=405),
+    "sessions_app:my_checkins": Page(MEMBER, form=False),
+    "sessions_app:my_checkin_step": Page(MEMBER, "step"),
+    "sessions_app:my_checkin_answer": Page("kerry", "checkin"),
+    # Sam has asked already (seed_demo): Maria is the one who can ask.
+    "sessions_app:my_support": Page("maria"),
+    "sessions_app:my_support_asked": Page(MEMBER, form=False),
+    "sessions_app:support_queue": Page(FACILITATOR, "group", form=False),
+    "sessions_app:support_acknowledge": Page(FACILITATOR, "support_request"),
+    "sessions_app:group_outbox": Page(FACILITATOR, "group", form=False),
+    "sessions_app:message_resolve": Page(FACILITATOR, "message", "sessions_app:group_outbox"),
     "consent:group_choices": Page(FACILITATOR, "group", form=False),
     "consent:member_choices": Page(FACILITATOR, "member"),
     "consent:member_choice_history": Page(FACILITATOR, "member", form=False),

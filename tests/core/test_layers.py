@@ -8,8 +8,8 @@ from pathlib import Path
 
 from django.urls import resolve, reverse
 
-from consent.views import member as member_views
 from groups.views import staff as staff_views
+from sessions_app.views import member as member_views
 
 PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 LAYERS = ["sessions_app", "consent", "groups", "coproduction"]

@@ -79,10 +79,13 @@ def test_pages_by_role(helen_fac, dee):
     group = helen_fac.group
     facilitator = StaffAccess(user=helen_fac.user, group=group, role=Membership.Role.FACILITATOR)
     worker = StaffAccess(user=dee, group=group, role=Membership.Role.SUPPORT_WORKER)
-    shared = ["roster", "training", "choices", "contributions"]
+    shared = ["roster", "support", "training", "choices", "contributions"]
     assert [page.key for page in worker.pages()] == shared
     assert [page.key for page in facilitator.pages()] == [
-        *shared,
+        "roster",
+        "support",
+        "messages",
+        *shared[2:],
         "agreement",
         "invite",
         "erasure",

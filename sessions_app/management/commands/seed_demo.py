@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from consent.demo import seed_consent
 from coproduction.audit.models import AuditEvent
+from coproduction.outbox import services as outbox
 from coproduction.outbox.channels import Channel
 from groups import services
 from groups.models import (
@@ -36,6 +37,8 @@ from groups.models import (
     SupportPlan,
     Training,
 )
+from sessions_app import services as support
+from sessions_app.models import CheckInPlan, SupportRequest
 
 # Who each group's support worker supports: Dee supports Sam and Precious only (PEOPLE.md).
 SUPPORTED = {"sam", "precious", "aisha", "carla"}
@@ -136,6 +139,23 @@ MEMBER_DETAILS = {
     "aisha": {"contact": {"channels": [Channel.EMAIL], **WEEKDAY_HOURS}, "agreement": True,
               "access_needs": ["interpreter"]},
     "bex": {"agreement": "I'd like us to talk about phones in the room."},
+    # Kerry said texts are fine any day, at any time: her check-in goes out at once.
+    "kerry": {"contact": {"channels": [Channel.SMS], "phone": "07700 900789",
+                          "safe_days": list(range(7)), "safe_from": dt.time(0),
+                          "safe_until": dt.time(23, 59)}},
+}  # fmt: skip
+
+# Check-ins as each chose them (sessions_app.models.CheckInPlan); the rest chose none.
+CHECKIN_PLANS = {
+    "sam": {"rhythm": "weekly", "channel": Channel.SMS, "weekday": 1, "at_time": dt.time(10)},
+    "maria": {"rhythm": "fortnightly", "channel": Channel.EMAIL, "weekday": 2,
+              "at_time": dt.time(11)},
+    # Precious answers on her home page in the library; if she does not, Dee is told.
+    "precious": {"rhythm": "weekly", "channel": Channel.PORTAL, "weekday": 3,
+                 "at_time": dt.time(12), "if_no_answer": "tell_support_worker",
+                 "no_answer_days": 3},
+    "kerry": {"rhythm": "weekly", "channel": Channel.SMS, "weekday": 0, "at_time": dt.time(9)},
+    "jade": {"rhythm": "weekly", "channel": Channel.EMAIL, "weekday": 0, "at_time": dt.time(9)},
 }  # fmt: skip
 
 SUPERUSER = Person("admin", "Operator", "", "admin@example.org", "superuser")
@@ -167,6 +187,7 @@ class Command(BaseCommand):
             everyone.update(users)
             group_of.update(dict.fromkeys(users, group))
         seed_consent(everyone, group_of)
+        self._support(everyone)
 
         path = settings.VAR_DIR / "demo-accounts.json"
         path.write_text(json.dumps(accounts, indent=2) + "\n")
@@ -247,6 +268,24 @@ class Command(BaseCommand):
             if "plan" in spec:
                 self._plan(user, spec["plan"], reader=support_worker)
         self._agreement(group, facilitators[0], people, users)
+
+    def _support(self, users: dict) -> None:
+        """Check-ins and one open support request, so a newcomer meets them at once: with
+        `make run`, Sam's check-in of today waits for her Tuesday 10:00, Kerry's (any time)
+        appears in var/sms/, Jade's is held while she is on a break, and Dee has Sam's
+        request to acknowledge."""
+        for username, fields in CHECKIN_PLANS.items():
+            member = users[username]
+            if not CheckInPlan.objects.filter(member=member).exists():
+                support.checkin_plan_update(member=member, acting_user=member, **fields)
+        now = timezone.now()
+        for username in ("sam", "kerry", "jade"):
+            plan = CheckInPlan.objects.get(member=users[username])
+            checkin = support.checkin_queue(plan=plan, day=timezone.localdate(), due=now)
+            if checkin is not None and username == "jade":
+                # Asked now, in the seed's own transaction: held, as the gate decides.
+                outbox.message_deliver(message_id=checkin.message_id, now=now)
+        support.support_request_open(member=users["sam"], source=SupportRequest.Source.BUTTON)
 
     def _plan(self, member, fields: dict, *, reader) -> None:
         """Her plan, in her words, shared with her support worker, who has read it once:

@@ -1,0 +1,24 @@
+"""Support between sessions, on beat's clock: each task calls a service and is safe to
+run twice."""
+
+from celery import shared_task
+
+from sessions_app import services
+
+
+@shared_task
+def queue_checkins() -> int:
+    """Every ten minutes: queue today's check-ins (once per plan and day)."""
+    return services.checkins_queue()
+
+
+@shared_task
+def notice_unanswered_checkins() -> int:
+    """Hourly: tell support workers of check-ins left unanswered, where she asked us to."""
+    return services.checkins_unanswered()
+
+
+@shared_task
+def remind_support_requests() -> int:
+    """Every minute: remind facilitators of open support requests whose reminder is due."""
+    return services.support_reminders_send()

@@ -1,0 +1,133 @@
+"""Staff pages of a group: the support requests, and what Hearth sent its members."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from coproduction.audit.services import audit_record
+from coproduction.core.http import GET_POST, posted
+from coproduction.outbox import services as outbox
+from coproduction.outbox.models import Message
+from groups.access import StaffAccess, staff_view
+from sessions_app import services
+from sessions_app.forms import AcknowledgeForm
+from sessions_app.models import SupportRequest
+from sessions_app.staff_pages import outbox_rows, support_rows
+
+# Acknowledged requests stay on the queue this long, so a colleague sees what was done.
+RECENTLY = 30
+MESSAGES_PER_PAGE = 50
+
+
+def _requests(access: StaffAccess):
+    """The support requests of the members she may see."""
+    return SupportRequest.objects.filter(member__in=access.members().values("user"))
+
+
+def _group_request(access: StaffAccess, request_id: int) -> SupportRequest:
+    """One open request of a member of the group: 404 outside it, 403 for a support
+    worker who does not support her (as her member page answers)."""
+    found = get_object_or_404(
+        SupportRequest.objects.open().filter(
+            member__in=access.group.memberships.members().values("user")
+        ),
+        pk=request_id,
+    )
+    access.member(access.group.memberships.members().get(user_id=found.member_id).pk)
+    return found
+
+
+@require_safe
+@staff_view
+def support_queue(request: HttpRequest, access: StaffAccess) -> HttpResponse:
+    """Who asked to be contacted, who she chose, and whether someone has it in hand."""
+    since = timezone.now() - dt.timedelta(days=RECENTLY)
+    requests = _requests(access).filter(
+        Q(acknowledged_at__isnull=True) | Q(acknowledged_at__gte=since)
+    )
+    # That a member asked for support is hers: each look at the queue is recorded.
+    audit_record(actor=request.user, action="support_requests.view", subject=access.group)
+    return render(
+        request,
+        "sessions_app/staff/support_queue.html",
+        access.context("support", rows=support_rows(requests)),
+    )
+
+
+@GET_POST
+@staff_view
+def support_acknowledge(request: HttpRequest, access: StaffAccess, request_id: int) -> HttpResponse:
+    """Say a request is in hand and what was done: the reminders stop at once."""
+    support_request = _group_request(access, request_id)
+    form = AcknowledgeForm(posted(request))
+    if form.is_valid():
+        try:
+            services.support_request_acknowledge(
+                request=support_request,
+                acting_user=request.user,
+                what_was_done=form.cleaned_data["what_was_done"],
+            )
+        except ValidationError as error:
+            messages.info(request, error.messages[0])
+        else:
+            messages.success(request, _("Thank you. The reminders have stopped."))
+        return redirect("sessions_app:support_queue", access.group.pk)
+    return render(
+        request,
+        "sessions_app/staff/support_acknowledge.html",
+        access.context(
+            "support",
+            form=form,
+            row=support_rows(_requests(access).filter(pk=support_request.pk))[0],
+        ),
+    )
+
+
+def _group_messages(access: StaffAccess):
+    return Message.objects.filter(recipient__in=access.members().values("user"))
+
+
+@require_safe
+@staff_view(manage=True)
+def group_outbox(request: HttpRequest, access: StaffAccess) -> HttpResponse:
+    """What went to the group's members, when, how and whether it went: never the words."""
+    page = Paginator(
+        _group_messages(access).select_related("recipient__profile"), MESSAGES_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "sessions_app/staff/group_outbox.html",
+        access.context("messages", page=page, rows=outbox_rows(page.object_list)),
+    )
+
+
+@require_POST
+@staff_view(manage=True)
+def message_resolve(request: HttpRequest, access: StaffAccess, message_id: int) -> HttpResponse:
+    """Try a held or failed message again (her choices are asked afresh), or cancel it."""
+    message = get_object_or_404(_group_messages(access), pk=message_id)
+    action = request.POST.get("action")
+    if action == "retry" and outbox.message_retry(message=message):
+        messages.success(request, _("It will be tried again, within what she said is safe."))
+    elif action == "cancel" and outbox.message_cancel(message=message):
+        messages.success(request, _("Cancelled. It will not be sent."))
+    else:
+        messages.info(request, _("Nothing changed: the message has moved on since."))
+        return redirect("sessions_app:group_outbox", access.group.pk)
+    audit_record(
+        actor=request.user,
+        action=f"message.{action}",
+        subject=message,
+        subject_user=message.recipient,
+    )
+    return redirect("sessions_app:group_outbox", access.group.pk)

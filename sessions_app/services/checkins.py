@@ -185,7 +185,8 @@ def checkins_unanswered(*, now: dt.datetime | None = None) -> int:
     ).select_related("plan", "message", "member")
     told = 0
     for checkin in waiting:
-        if checkin.message.sent_at + dt.timedelta(days=checkin.plan.no_answer_days) > now:
+        sent_at = checkin.message.sent_at if checkin.message is not None else None
+        if sent_at is None or sent_at + dt.timedelta(days=checkin.plan.no_answer_days) > now:
             continue
         with transaction.atomic():
             if CheckIn.objects.filter(pk=checkin.pk, escalated_at__isnull=True).update(

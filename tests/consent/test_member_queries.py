@@ -33,8 +33,9 @@ WHO_SEES_WHAT_QUERIES = 16
 # The things she said: the session, her user, the nav, the purposes' slugs, her latest
 # event per purpose, and her contributions with their groups.
 CONTRIBUTIONS_QUERIES = 6
-# Her data: the session, her user, her downloads, a pending erasure, and the nav.
-MY_DATA_QUERIES = 5
+# Her data: the session, her user, her downloads, a pending erasure, the messages we sent
+# her, and the nav.
+MY_DATA_QUERIES = 6
 # Who looked: the session, her user, the nav, the count for the pages, and one page of
 # looks with who looked.
 WHO_LOOKED_QUERIES = 5

@@ -290,3 +290,18 @@ def test_the_outbox_page_and_queue_cost_the_same_whatever_the_history(
             client.get(reverse("sessions_app:support_queue", args=[tuesday_group.pk])).status_code
             == 200
         )
+
+
+def test_her_information_page_shows_the_messages_we_sent_her(sam_client, sam, maria):
+    Message.objects.create(
+        recipient=sam, kind="checkin", channel="sms", body="Hi Sam, how are things?",
+        key="a", status=Message.Status.SENT, sent_at=dt.datetime(2026, 12, 8, 10, 0, tzinfo=dt.UTC),
+    )  # fmt: skip
+    Message.objects.create(recipient=sam, kind="checkin", channel="sms", body="Waiting", key="b")
+    Message.objects.create(
+        recipient=maria, kind="checkin", channel="email", body="Hi Maria", key="c",
+        status=Message.Status.SENT, sent_at=dt.datetime(2026, 12, 8, 10, 0, tzinfo=dt.UTC),
+    )  # fmt: skip
+    page = sam_client.get(reverse("consent:my_data")).content.decode()
+    assert "Messages we sent you" in page and "Hi Sam, how are things?" in page
+    assert "Waiting" not in page and "Hi Maria" not in page

@@ -17,8 +17,10 @@ from consent.models import DataExport, ErasureRequest
 from coproduction.core import dates
 from coproduction.core.freshness import fresh_sign_in_required
 from coproduction.core.http import GET_POST, posted, show_refusal
+from coproduction.outbox.models import Message
 from groups.views.member.portal import member_view
 
+MESSAGES_SHOWN = 10
 PENDING_ERASURE = (ErasureRequest.Status.REQUESTED, ErasureRequest.Status.CONFIRMED)
 
 
@@ -38,7 +40,14 @@ def my_data(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "consent/member/my_data.html",
-        {"exports": exports, "erasure": _pending_erasure(request.user)},
+        {
+            "exports": exports,
+            "erasure": _pending_erasure(request.user),
+            # The latest few, in their words; her download holds every one.
+            "sent": Message.objects.filter(
+                recipient=request.user, status=Message.Status.SENT
+            ).order_by("-sent_at", "-pk")[:MESSAGES_SHOWN],
+        },
     )
 
 

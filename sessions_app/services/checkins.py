@@ -40,7 +40,8 @@ def _check_plan(plan: CheckInPlan, safe: SafeContactProfile | None) -> None:
         )
     if plan.channel in TIMED_CHANNELS and safe is not None:
         if not _fits(plan, safe):
-            raise ValidationError({"weekday": _("Please choose one of your safe days and times.")})
+            field = "weekday" if plan.weekday not in safe.safe_days else "at_time"
+            raise ValidationError({field: _("Please choose one of your safe days and times.")})
     if plan.wording == CheckInPlan.Wording.OWN and not plan.own_words.strip():
         raise ValidationError({"own_words": _("Please write your own words, or choose some.")})
     if len(plan.own_words) > OWN_WORDS_MAX:

@@ -34,15 +34,14 @@ def _requests(access: StaffAccess):
     return SupportRequest.objects.filter(member__in=access.members().values("user"))
 
 
-def _group_request(access: StaffAccess, request_id: int) -> SupportRequest:
-    """One open request of a member of the group: 404 outside it, 403 for a support
-    worker who does not support her (as her member page answers)."""
-    found = get_object_or_404(
-        SupportRequest.objects.open().filter(
-            member__in=access.group.memberships.members().values("user")
-        ),
-        pk=request_id,
+def _group_request(access: StaffAccess, request_id: int, *, open_only: bool) -> SupportRequest:
+    """One request of a member of the group (only an open one, if `open_only`): 404
+    outside it, 403 for a support worker who does not support her (as her member page
+    answers)."""
+    requests = SupportRequest.objects.filter(
+        member__in=access.group.memberships.members().values("user")
     )
+    found = get_object_or_404(requests.open() if open_only else requests, pk=request_id)
     access.member(access.group.memberships.members().get(user_id=found.member_id).pk)
     return found
 
@@ -68,7 +67,9 @@ def support_queue(request: HttpRequest, access: StaffAccess) -> HttpResponse:
 @staff_view
 def support_acknowledge(request: HttpRequest, access: StaffAccess, request_id: int) -> HttpResponse:
     """Say a request is in hand and what was done: the reminders stop at once."""
-    support_request = _group_request(access, request_id)
+    # A colleague may have taken it in hand while this page was open: her answer is then
+    # told so, not a missing page, and the note she wrote is not silently lost.
+    support_request = _group_request(access, request_id, open_only=request.method == "GET")
     form = AcknowledgeForm(posted(request))
     if form.is_valid():
         try:

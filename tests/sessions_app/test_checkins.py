@@ -115,7 +115,7 @@ def test_fortnightly_and_monthly_fall_on_their_days(sam):
     [
         ({"channel": Channel.EMAIL}, "channel"),
         ({"weekday": 5}, "weekday"),
-        ({"at_time": dt.time(15, 0)}, "weekday"),
+        ({"at_time": dt.time(15, 0)}, "at_time"),
         ({"wording": CheckInPlan.Wording.OWN, "own_words": " "}, "own_words"),
         ({"wording": CheckInPlan.Wording.OWN, "own_words": "x" * 141}, "own_words"),
         ({"no_answer_days": 0}, "no_answer_days"),

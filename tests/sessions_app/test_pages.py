@@ -305,3 +305,16 @@ def test_her_information_page_shows_the_messages_we_sent_her(sam_client, sam, ma
     page = sam_client.get(reverse("consent:my_data")).content.decode()
     assert "Messages we sent you" in page and "Hi Sam, how are things?" in page
     assert "Waiting" not in page and "Hi Maria" not in page
+
+
+def test_a_second_acknowledger_is_told_and_sent_back_to_the_queue(
+    client, sam, sam_asks_dee, dee, helen, helen_fac, tuesday_group
+):
+    request, _ = services.support_request_open(member=sam, source="button")
+    services.support_request_acknowledge(request=request, acting_user=dee, what_was_done="Called.")
+    client.force_login(helen)
+    ack = reverse("sessions_app:support_acknowledge", args=[tuesday_group.pk, request.pk])
+    response = client.post(ack, {"what_was_done": "Called her too."}, follow=True)
+    assert "Someone has already said this request is in hand." in response.content.decode()
+    request.refresh_from_db()
+    assert (request.acknowledged_by, request.what_was_done) == (dee, "Called.")

@@ -9,11 +9,18 @@ Usage (from the checkout, after `make install`; PostgreSQL and Redis running):
    with a safe-contact profile that allows text messages at any hour, and N check-ins due
    now. W real Celery worker processes (one process each, prefetch 1, late ack, on the
    `messages` queue of a Redis database of the bench's own) take, in interleaved rounds:
-   N of Celery's own no-op task (`celery.accumulate`), then the N check-ins through the
-   real pipeline (`coproduction.outbox.tasks.deliver`: the claim, the gate, her profile,
-   the memory channel, the outcome). A round ends when the queue is empty and nothing is
-   left unacknowledged; the check-ins are then checked all sent, each once, and set
-   pending again for the next round. It prints each rate and their ratio (goal ≥ 0.5).
+   N of Celery's own no-op task (`celery.accumulate`, one task per message: the floor),
+   then the N check-ins through the real pipeline as the sweep hands them over
+   (`due_sweep` names what is due, `messages_hand_over` publishes it as
+   `coproduction.outbox.tasks.deliver_batch` tasks of up to 50 ids; the timing starts
+   before the sweep's question). Each worker then claims a batch, reads it once, asks the
+   gate for each message (her profile, her memberships), sends it by the memory channel
+   and writes the outcomes. With `--single` a third run per round sends one
+   `coproduction.outbox.tasks.deliver` task per check-in, as the pipeline did before
+   batches, for comparison (not part of the goal). A run ends when the queue is empty
+   and nothing is left unacknowledged; the check-ins are then checked all sent, each
+   once, and set pending again. It prints each rate and the ratio of the pipeline's to
+   the no-op task's (goal ≥ 0.5).
 2. The sweep. `due_sweep` timed (median of 25) with 100 due rows among 10,000 and among
    1,000,000 outbox rows (the rest sent, as an outbox that has run for years is): the
    goal is ≤ 2× apart, since both of its questions are answered from partial indexes.
@@ -253,15 +260,39 @@ def drained(client) -> bool:
     return client.llen(QUEUE) == 0 and client.hlen("unacked") == 0
 
 
+def wait_drained(client) -> None:
+    while not drained(client):
+        time.sleep(0.005)
+
+
 def timed_round(app, client, name: str, args_list: list[tuple]) -> float:
     """Publish one task per args, then wait until the workers have done them all."""
     started = time.perf_counter()
     with app.producer_or_acquire() as producer:
         for args in args_list:
             app.send_task(name, args=args, queue=QUEUE, producer=producer)
-    while not drained(client):
-        time.sleep(0.005)
+    wait_drained(client)
     return time.perf_counter() - started
+
+
+def swept_round(client, count: int) -> float:
+    """The pipeline as production runs it: the sweep's question (what is due, oldest
+    first), its hand-over in batches, then the workers until they have done them all."""
+    from coproduction.outbox import services
+
+    started = time.perf_counter()
+    due = services.due_sweep(batch=count)
+    services.messages_hand_over(message_ids=due)
+    wait_drained(client)
+    assert len(due) == count, f"the sweep named {len(due)} of {count} due check-ins"
+    return time.perf_counter() - started
+
+
+def checked(env: dict[str, str], count: int) -> tuple[dict, bool]:
+    """How the last run ended (each check-in sent once?); every one pending again."""
+    ended = run_child("check", env, "--messages", str(count))
+    once = ended["statuses"] == {"sent": count} and ended["attempts"] == {"1": count}
+    return ended, once
 
 
 def main(argv=None) -> int:
@@ -270,6 +301,9 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument(
+        "--single", action="store_true", help="also time one deliver task per check-in"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -305,18 +339,22 @@ def main(argv=None) -> int:
         print(f"seeded {len(ids)} members and check-ins", flush=True)
         workers = start_workers(env, args.workers)
         wait_ready(app, args.workers)
-        noop, pipeline, ok = [], [], True
+        noop, pipeline, single, ok = [], [], [], True
         for n in range(args.rounds):
             noop.append(len(ids) / timed_round(app, client, "celery.accumulate", [(1,)] * len(ids)))
-            pipeline.append(len(ids) / timed_round(app, client, DELIVER, [(i,) for i in ids]))
-            ended = run_child("check", env, "--messages", str(args.messages))
-            once = ended["statuses"] == {"sent": len(ids)} and ended["attempts"] == {"1": len(ids)}
+            pipeline.append(len(ids) / swept_round(client, len(ids)))
+            ended, once = checked(env, len(ids))
             ok = ok and once
-            print(
-                f"round {n + 1}: no-op {noop[-1]:.0f}/s, check-ins {pipeline[-1]:.0f}/s, "
-                f"ended {ended}{'' if once else '  <- not each sent once'}",
-                flush=True,
+            line = (
+                f"round {n + 1}: no-op {noop[-1]:.0f}/s, check-ins in batches "
+                f"{pipeline[-1]:.0f}/s, ended {ended}{'' if once else '  <- not each sent once'}"
             )
+            if args.single:
+                single.append(len(ids) / timed_round(app, client, DELIVER, [(i,) for i in ids]))
+                ended, once = checked(env, len(ids))
+                ok = ok and once
+                line += f"; one task each {single[-1]:.0f}/s{'' if once else ' <- not once'}"
+            print(line, flush=True)
         sweep = run_child("sweep", env)
     finally:
         for worker in workers:
@@ -330,6 +368,11 @@ def main(argv=None) -> int:
     rate = statistics.median(pipeline) / statistics.median(noop)
     spread = sweep["large_ms"] / sweep["small_ms"]
     rate_ok, sweep_ok = rate >= TARGET_RATE, spread <= TARGET_SWEEP
+    if single:
+        print(
+            f"\nfor comparison, one deliver task per check-in: {statistics.median(single):.0f}/s, "
+            f"ratio {statistics.median(single) / statistics.median(noop):.2f}"
+        )
     print(
         f"\ncheck-ins through the outbox: {statistics.median(pipeline):.0f}/s; Celery's no-op "
         f"task on the same broker and workers: {statistics.median(noop):.0f}/s; ratio "

@@ -12,9 +12,15 @@ def deliver(message_id: int) -> str | None:
 
 
 @shared_task
+def deliver_batch(message_ids: list[int]) -> int:
+    """Send each of up to `services.BATCH` messages that is due and still waiting, and
+    return how many this run sent or settled (a second run finds them claimed: 0)."""
+    return len(services.messages_deliver(message_ids=message_ids))
+
+
+@shared_task
 def sweep() -> int:
-    """Every minute: hand each due message to a worker, and take back half-sent ones."""
+    """Every minute: hand due messages to workers in batches, and take back half-sent ones."""
     due = services.due_sweep()
-    for message_id in due:
-        deliver.delay(message_id)
+    services.messages_hand_over(message_ids=due)
     return len(due)

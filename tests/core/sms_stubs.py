@@ -1,6 +1,13 @@
 """Stand-ins for GOV.UK Notify and Twilio on loopback: real HTTP servers that check
 credentials as the providers do, keep every message they accept, and answer with an
-error status when told to. The clients under test are the real libraries."""
+error status when told to. The clients under test are the real libraries.
+
+Each stub also counts what it accepted per idempotency key (Notify's `reference`, which
+the outbox sets to the message's key digest; Twilio's API takes none), and treats a
+repeated key as the delivery it already made, answering with the same id: "exactly
+once" is measured at the provider's door. It can hold its answer to one request, so a
+test can break a worker or the broker at a known moment: after the provider took a
+message, before the worker heard so."""
 
 from __future__ import annotations
 
@@ -8,6 +15,7 @@ import base64
 import json
 import threading
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
@@ -23,11 +31,34 @@ TWILIO_TOKEN = "twilio-test-token"
 
 @dataclass
 class Stub:
-    """One stub provider: what it accepted, and the status to answer next (201 = take it)."""
+    """One stub provider: what it accepted, and the status to answer next (201 = take it).
+
+    `received` has every request it took, repeats included; `posts` counts them per
+    idempotency key, and `delivered` holds each key's one delivery (its provider id).
+    With `hold_at` = n, the answer to the n-th request taken waits until `release` is
+    set; `holding` is set meanwhile, and `held_from` is the client's (host, port)."""
 
     received: list[dict] = field(default_factory=list)
     answer: int = 201
     base_url: str = ""
+    posts: Counter = field(default_factory=Counter)
+    delivered: dict[str, str] = field(default_factory=dict)
+    hold_at: int | None = None
+    holding: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+    held_from: tuple[str, int] | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def take(self, data: dict, key: str | None) -> tuple[str, int]:
+        """Keep one accepted request: its provider id (a repeated key's first one) and
+        how many requests have been taken, this one included."""
+        with self.lock:
+            self.received.append(data)
+            if key is None:
+                return str(uuid.uuid4()), len(self.received)
+            self.posts[key] += 1
+            provider_id = self.delivered.setdefault(key, str(uuid.uuid4()))
+            return provider_id, len(self.received)
 
 
 def _notify_authorised(handler) -> bool:
@@ -53,11 +84,14 @@ def _handler(stub: Stub):
 
         def _reply(self, status: int, payload: dict) -> None:
             body = json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except OSError:
+                pass  # the client is gone (a test killed it while the answer was held)
 
         def do_POST(self):  # noqa: N802 (the standard library's name)
             raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
@@ -65,18 +99,29 @@ def _handler(stub: Stub):
                 if not _notify_authorised(self):
                     return self._reply(403, {"errors": [{"error": "AuthError"}]})
                 data = json.loads(raw)
+                key = data.get("reference")
             elif self.path == f"/2010-04-01/Accounts/{TWILIO_SID}/Messages.json":
                 if not _twilio_authorised(self):
                     return self._reply(401, {"code": 20003, "message": "Authenticate"})
                 data = {key: values[0] for key, values in parse_qs(raw.decode()).items()}
+                key = None  # Twilio's Messages API takes no idempotency key
             else:
                 return self._reply(404, {"message": "Not found"})
             if stub.answer != 201:
                 return self._reply(stub.answer, {"code": 1, "message": "As told", "status": 0})
-            stub.received.append(data)
-            return self._reply(201, {"id": str(uuid.uuid4()), "sid": "SM" + uuid.uuid4().hex})
+            provider_id, number = stub.take(data, key)
+            if number == stub.hold_at:
+                stub.held_from = self.client_address[:2]
+                stub.holding.set()
+                stub.release.wait(timeout=60)
+            return self._reply(201, {"id": provider_id, "sid": "SM" + provider_id.replace("-", "")})
 
     return Handler
+
+
+class _Server(ThreadingHTTPServer):
+    # Several workers at once: a deeper listen queue than the standard library's five.
+    request_queue_size = 128
 
 
 class running:  # noqa: N801 (used as `with running() as stub`)
@@ -84,12 +129,13 @@ class running:  # noqa: N801 (used as `with running() as stub`)
 
     def __enter__(self) -> Stub:
         self.stub = Stub()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self.stub))
+        self.server = _Server(("127.0.0.1", 0), _handler(self.stub))
         self.stub.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
         return self.stub
 
     def __exit__(self, *exc) -> None:
+        self.stub.release.set()
         self.server.shutdown()
         self.server.server_close()

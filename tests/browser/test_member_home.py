@@ -1,7 +1,7 @@
 """Sam's home and her choices in a real phone-sized Chromium, one thing per screen: the
-home leads with what needs her and offers at most six plain choices; each question of
-"Your choices" fits on one screen, and she changes an answer from the summary. axe
-finds nothing on any of these pages."""
+home leads with what needs her and offers "I need support" and at most six plain
+choices; each question of "Your choices" fits on one screen, and she changes an answer
+from the summary. axe finds nothing on any of these pages."""
 
 from __future__ import annotations
 
@@ -30,8 +30,16 @@ def test_sams_home_is_one_calm_screen(live_server, phone_page, sign_in_with_pass
     sign_in_with_password(page, "sam")
     heading(page, "Hello, Sam")
     expect(page.get_by_text("Nothing needs you today.")).to_be_visible()
-    expect(main_controls(page)).to_have_count(6)
-    for label in ("Your choices", "Who sees what", "How you may contact me", "My plan", "More"):
+    # Six plain choices, and "I need support", which every member home carries.
+    expect(main_controls(page)).to_have_count(7)
+    for label in (
+        "I need support",
+        "Your choices",
+        "Who sees what",
+        "How you may contact me",
+        "My plan",
+        "More",
+    ):
         expect(page.get_by_role("link", name=label, exact=True)).to_be_visible()
     check_page(page, "home")
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coproduction.crypto.fields import EncryptedTextField
 from coproduction.outbox.channels import Channel
+from coproduction.outbox.models import Message
 from groups.models import SupportContact
 
 # The ways a check-in can reach her: each still only if her safe-contact profile allows it.
@@ -78,9 +79,13 @@ class CheckInPlan(models.Model):
 
 
 class CheckInQuerySet(models.QuerySet):
+    def reached(self):
+        """The ones that reached her: only these are hers to answer."""
+        return self.filter(message__status=Message.Status.SENT)
+
     def open(self):
-        """Asked and not yet answered: the ones she can still answer."""
-        return self.filter(answer="", message__status="sent")
+        """Reached her and not yet answered."""
+        return self.reached().filter(answer="")
 
 
 class CheckIn(models.Model):

@@ -34,16 +34,21 @@ def checkin_subject() -> str:
     return _("Hello")
 
 
+def checkin_opening(plan, *, name: str) -> str:
+    """Her check-in's words as she chose them: her own, or a neutral wording with her
+    name in (the first one, if she chose her own words but has not written them)."""
+    if plan.wording == plan.Wording.OWN and plan.own_words:
+        return plan.own_words
+    wording = plan.Wording(plan.wording)
+    if wording == plan.Wording.OWN:
+        wording = plan.Wording.HOW_ARE_THINGS
+    return str(wording.label) % {"name": name}
+
+
 def checkin_text(plan, *, name: str, reply_word: str = "") -> str:
     """Her check-in in the words she chose, and how to answer it by its channel: by text
     her own reply words if she gave some, otherwise the three numbers."""
-    if plan.wording == plan.Wording.OWN and plan.own_words:
-        opening = plan.own_words
-    else:
-        wording = plan.Wording(plan.wording)
-        if wording == plan.Wording.OWN:
-            wording = plan.Wording.HOW_ARE_THINGS
-        opening = str(wording.label) % {"name": name}
+    opening = checkin_opening(plan, name=name)
     if plan.channel == Channel.SMS:
         return f"{opening} {reply_word or default_reply()}"
     return f"{opening} " + _("You can answer when you next sign in.")

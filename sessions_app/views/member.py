@@ -16,7 +16,7 @@ from coproduction.outbox.channels import Channel
 from groups.context_processors import member_memberships
 from groups.models import WEEKDAYS, SafeContactProfile, preferred_name
 from groups.views.member.portal import member_view, saved
-from sessions_app import member_pages, services
+from sessions_app import member_pages, services, wording
 from sessions_app.forms import (
     AnswerForm,
     ChannelForm,
@@ -79,10 +79,7 @@ def checkins(request: HttpRequest) -> HttpResponse:
         {
             "plan": plan,
             "day": dict(WEEKDAYS).get(plan.weekday, ""),
-            "words": plan.own_words
-            if plan.wording == CheckInPlan.Wording.OWN
-            else CheckInPlan.Wording(plan.wording).label
-            % {"name": preferred_name(request.user, default="")},
+            "words": wording.checkin_opening(plan, name=preferred_name(request.user, default="")),
             "unsafe_now": plan.is_on
             and plan.channel != Channel.PORTAL
             and (safe is None or plan.channel not in safe.channels),
@@ -165,7 +162,7 @@ def checkin_step(request: HttpRequest, step: str) -> HttpResponse:
 def checkin_answer(request: HttpRequest, checkin_id: int) -> HttpResponse:
     """Answer a check-in that reached her: one tap."""
     checkin = get_object_or_404(
-        CheckIn.objects.filter(member=request.user, message__status="sent").select_related("plan"),
+        CheckIn.objects.reached().filter(member=request.user).select_related("plan"),
         pk=checkin_id,
     )
     form = AnswerForm(posted(request))

@@ -332,8 +332,11 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "account_login"
 
-ACCOUNT_ADAPTER = "coproduction.accounts.adapter.HearthAccountAdapter"
+# The platform's adapter, with members' mobile numbers from their safe-contact profiles
+# so a code can go by text message (groups/sign_in.py).
+ACCOUNT_ADAPTER = "groups.sign_in.MemberAccountAdapter"
 ACCOUNT_FORMS = {
+    "request_login_code": "groups.sign_in.CodeRequestForm",
     "change_password": "coproduction.accounts.forms.HearthChangePasswordForm",
     "set_password": "coproduction.accounts.forms.HearthSetPasswordForm",
     "reset_password_from_key": "coproduction.accounts.forms.HearthResetPasswordKeyForm",
@@ -347,10 +350,11 @@ ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
 ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = True
 ACCOUNT_PREVENT_ENUMERATION = True
 # Rule 3: nothing goes to an address that has no account, and every mail allauth sends
-# asks HEARTH_CONTACT_GATE first (coproduction.core.mail.send_mail_if_safe).
+# asks HEARTH_CONTACT_GATE and is kept in the outbox (coproduction.accounts.mail).
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
-# "Your password changed" and the like would reach her outside her safe window; none
-# are sent until the messaging outbox can hold them for it.
+# "Your password changed" and the like would now wait for her window, but a notice she
+# did not ask for, read by whoever reads her mail, says she has an account here: none
+# are sent.
 ACCOUNT_EMAIL_NOTIFICATIONS = False
 HEARTH_CONTACT_GATE = "groups.contact.may_contact"
 # The outbox asks the domain at the moment of sending (coproduction/outbox/services.py).

@@ -12,8 +12,10 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from coproduction import crypto
+from coproduction.accounts.mail import SIGN_IN_CODE
 from coproduction.outbox.channels import Channel
-from groups.models import Membership, SafeContactProfile
+from groups.models import Membership, SafeContactProfile, international_phone
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,20 @@ class ContactDecision:
     @property
     def should_wait(self) -> bool:
         return not self.allowed and self.next_window is not None
+
+
+def profile_by_phone(number: str) -> SafeContactProfile | None:
+    """The profile of the active member whose number this is, however it is written
+    ("07700 900123", "+447700900123"), found by its keyed hash: the number itself is
+    encrypted and cannot be searched. None for anyone else, staff included."""
+    profile = (
+        SafeContactProfile.objects.filter(phone_hash=crypto.keyed_hash(international_phone(number)))
+        .select_related("member")
+        .first()
+    )
+    if profile is None or not profile.member.is_active or not profile.member.is_member:
+        return None
+    return profile
 
 
 def _in_window(profile: SafeContactProfile, local: dt.datetime) -> bool:
@@ -143,13 +159,17 @@ def outbox_gate(message, *, at: dt.datetime) -> ContactDecision:
     memberships = list(
         Membership.objects.current().filter(user=person, role=Membership.Role.MEMBER)
     )
-    if not memberships:
+    # A sign-in code she asked for goes even after she has left: her account, and her
+    # download, are still hers to reach.
+    login_code = message.kind == SIGN_IN_CODE
+    if not memberships and not login_code:
         return ContactDecision(False, "She is no longer in a group.")
     decision = may_contact(
         person,
         channel=message.channel,
         at=at,
         mentions_group=message.mentions_group,
+        login_code=login_code,
         read=(profile, memberships),
     )
     if not decision.allowed or profile is None or message.channel == Channel.PORTAL:

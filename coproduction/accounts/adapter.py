@@ -2,15 +2,15 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 
+from coproduction.accounts.mail import account_mail_queue
 from coproduction.accounts.services import validate_password_one_problem
-from coproduction.core.mail import send_mail_if_safe
 
 LOGIN_CODE_TEMPLATE = "account/email/login_code"
 
 
 class HearthAccountAdapter(DefaultAccountAdapter):
     """People join Hearth by invitation only, so open sign-up stays closed; every mail
-    allauth would send goes through `send_mail_if_safe`."""
+    allauth would send is kept in the outbox by `account_mail_queue`."""
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
@@ -23,7 +23,7 @@ class HearthAccountAdapter(DefaultAccountAdapter):
             return
         ctx = {"request": self.request, "email": email, "user": recipient, **context}
         message = self.render_mail(template_prefix, email, ctx)
-        send_mail_if_safe(
+        account_mail_queue(
             message, recipient=recipient, login_code=template_prefix == LOGIN_CODE_TEMPLATE
         )
 

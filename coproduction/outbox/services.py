@@ -76,10 +76,13 @@ def message_queue(
     subject: str = "",
     due_at: dt.datetime | None = None,
     mentions_group: bool = False,
+    at_once: bool = False,
 ) -> Message:
     """Keep one message for `recipient`, once per `key` (the same cause queues it once),
     in the caller's transaction; a worker gets it when that transaction commits, in one
-    batch with the other messages that transaction queued."""
+    batch with the other messages that transaction queued. `at_once`: this process
+    sends it itself when the transaction commits, for a person waiting at the page for
+    it; should that send not go through, the message waits for the sweep like any other."""
     if backend_for(channel) is None:
         raise ValidationError(_("Hearth cannot send messages this way yet."))
     now = timezone.now()
@@ -95,7 +98,9 @@ def message_queue(
             "due_at": due_at or now,
         },
     )
-    if created and message.due_at <= now + SOON:
+    if created and at_once:
+        transaction.on_commit(lambda: messages_deliver(message_ids=[message.pk]))
+    elif created and message.due_at <= now + SOON:
         _hand_over_on_commit(message.pk)
     return message
 

@@ -10,11 +10,11 @@ import re
 from django.db import transaction
 from django.utils import timezone
 
-from coproduction import crypto
 from coproduction.audit.services import audit_record
 from coproduction.outbox.channels import Channel
 from coproduction.outbox.services import message_queue
-from groups.models import Membership, SafeContactProfile, international_phone
+from groups.contact import profile_by_phone
+from groups.models import Membership, SafeContactProfile
 from sessions_app import wording
 from sessions_app.models import CheckIn
 from sessions_app.services.checkins import checkin_answer
@@ -43,12 +43,8 @@ def reply_receive(*, number: str, text: str, now: dt.datetime | None = None) -> 
     neutral answer per check-in, through the gate), or "nothing" (nothing to answer).
     The same reply delivered twice has one effect."""
     now = now or timezone.now()
-    profile = (
-        SafeContactProfile.objects.filter(phone_hash=crypto.keyed_hash(international_phone(number)))
-        .select_related("member")
-        .first()
-    )
-    if profile is None or not profile.member.is_active:
+    profile = profile_by_phone(number)
+    if profile is None:
         return "unknown"
     member = profile.member
     if " ".join(text.lower().split()) in STOP_WORDS:

@@ -1,4 +1,4 @@
-"""Sam signs in by code on her phone, and "Exit this page" gets her out fast.
+"""Sam signs in by a code texted to her phone, and "Exit this page" gets her out fast.
 
 Exit this page (after GOV.UK Frontend's component): Shift pressed three times, or
 the red button, ends the session and replaces the page with a neutral site; Back
@@ -13,6 +13,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from coproduction.outbox.backends import MemoryBackend
 from coproduction.outbox.channels import Channel
 from groups.models import SafeContactProfile
 from tests.browser.conftest import PHONE
@@ -47,24 +48,31 @@ def on_member_home(page, live_server, name: str = "Sam") -> None:
 
 
 @pytest.mark.browser
-def test_sam_signs_in_by_code_then_presses_shift_three_times(
-    live_server, phone_page, mailoutbox, exit_url, neutral_visits
+def test_sam_signs_in_by_a_texted_code_then_presses_shift_three_times(
+    live_server, phone_page, settings, exit_url, neutral_visits
 ):
+    settings.HEARTH_OUTBOX_BACKENDS = {
+        **settings.HEARTH_OUTBOX_BACKENDS,
+        "sms": "coproduction.outbox.backends.MemoryBackend",
+    }
+    MemoryBackend.sent.clear()
     sam = UserFactory(username="sam", first_name="Sam", email="sam@example.org")
-    # A code goes only by a channel she allowed (rule 3): here, e-mail.
-    SafeContactProfile.objects.create(member=sam, channels=[Channel.EMAIL])
+    # A code goes only by a channel she allowed (rule 3): for Sam, texts, from "Jo".
+    SafeContactProfile.objects.create(
+        member=sam, channels=[Channel.SMS], phone="07700 900123", sender_name="Jo"
+    )
     page = phone_page
 
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_role("link", name="Send me a code").click()
     expect(page).to_have_url(live_server.url + "/accounts/login/code/")
-    page.get_by_label("Email").fill("sam@example.org")
+    page.get_by_label("Your email address or mobile number").fill("07700 900123")
     page.get_by_role("button", name="Send me a code").click()
 
     expect(page).to_have_url(live_server.url + "/accounts/login/code/confirm/")
-    assert len(mailoutbox) == 1
-    assert mailoutbox[0].to == ["sam@example.org"]
-    code = CODE_IN_MESSAGE.search(mailoutbox[0].body).group(1)
+    [(_, to, sender, body)] = MemoryBackend.sent
+    assert (to, sender) == ("07700 900123", "Jo")
+    code = CODE_IN_MESSAGE.search(body).group(1)
     page.get_by_label("Code").fill(code)
     page.get_by_role("button", name="Sign in").click()
     on_member_home(page, live_server)

@@ -92,7 +92,7 @@ def test_pages_before_signing_in_read_plainly(client, db, name):
 
 
 def test_the_code_page_reads_plainly(client, member):
-    client.post(reverse("account_request_login_code"), {"email": "sally@example.org"})
+    client.post(reverse("account_request_login_code"), {"login": "sally@example.org"})
     response = client.get(reverse("account_confirm_login_code"))
     assert response.status_code == 200
     assert problems(response) == []

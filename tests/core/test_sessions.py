@@ -30,7 +30,7 @@ def test_a_signed_in_session_is_indexed_by_her_id(client, sam):
 
 
 def test_a_sign_in_by_code_under_way_is_indexed_before_she_is_signed_in(client, sam):
-    client.post(reverse("account_request_login_code"), {"email": sam.email})
+    client.post(reverse("account_request_login_code"), {"login": sam.email})
     session = client.session
     assert "_auth_user_id" not in session
     assert "account_login" in session
@@ -86,7 +86,7 @@ def test_erasing_her_reads_no_one_elses_session(sam, maria, decoded):
     other_sessions([], 10)
     signed_in, signing_in = Client(), Client()
     sign_in(signed_in, sam)
-    signing_in.post(reverse("account_request_login_code"), {"email": sam.email})
+    signing_in.post(reverse("account_request_login_code"), {"login": sam.email})
     assert BrowserSession.objects.filter(person_id=sam.pk).count() == 2
     request = services.erasure_request(member=sam, acting_user=sam)
     decoded.clear()

@@ -1,4 +1,5 @@
-"""Rule 3 at the sign-in door: every mail allauth sends asks the contact gate first.
+"""Rule 3 at the sign-in door: every mail allauth sends asks the contact gate first and
+is kept in the outbox; a sign-in code goes at once, anything else waits for her window.
 
 Each flow that can send mail is driven for every demo account and for an address with
 no account, at a time inside the demo's safe windows and at one outside them; anything
@@ -19,12 +20,14 @@ from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
 from django.core.cache import cache
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 
+from coproduction.accounts.mail import ACCOUNT_KINDS, ACCOUNT_MAIL, SIGN_IN_CODE, account_mail_queue
 from coproduction.accounts.models import User
-from coproduction.core.mail import send_mail_if_safe
+from coproduction.outbox import services as outbox
 from coproduction.outbox.channels import Channel
+from coproduction.outbox.models import Message
 from groups.contact import may_contact
 from groups.models import Membership, SafeContactProfile
 from tests.factories import PASSWORD, StaffFactory, UserFactory
@@ -32,8 +35,11 @@ from tests.factories import PASSWORD, StaffFactory, UserFactory
 LONDON = ZoneInfo("Europe/London")
 TUESDAY_LATE_MORNING = dt.datetime(2026, 12, 1, 11, 0, tzinfo=LONDON)
 SATURDAY_NIGHT = dt.datetime(2026, 12, 5, 22, 0, tzinfo=LONDON)
+# Maria's next safe window after Saturday night: seed_demo gives her weekdays from 9:00.
+MONDAY_MORNING = dt.datetime(2026, 12, 7, 9, 0, tzinfo=LONDON)
 UNKNOWN = "nobody@example.org"
 CODE_SUBJECT = "Your code"
+SAM_AND_NOBODY = ("07700 900123", "+44 7700 900999")
 NEXT_STEP = ("sign in with your password", "ask your support worker or facilitator")
 
 
@@ -52,9 +58,15 @@ def _fresh():
 
 def drive_every_mail_flow(user: User | None, address: str) -> None:
     """Ask for a code, a new code, a password reset; then, signed in, finish a reset from
-    its key, change the password, add an address and ask again for confirmation."""
+    its key, change the password, add an address and ask again for confirmation. What
+    may go at once is sent as each request commits, as it is outside a test."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        _drive(user, address)
+
+
+def _drive(user: User | None, address: str) -> None:
     client = _fresh()
-    client.post(reverse("account_request_login_code"), {"email": address})
+    client.post(reverse("account_request_login_code"), {"login": address})
     client.post(reverse("account_confirm_login_code"), {"action": "resend"})
     _fresh().post(reverse("account_reset_password"), {"email": address})
     if user is None:
@@ -116,10 +128,66 @@ def test_no_flow_mails_anyone_in_a_way_she_has_not_said_is_safe(demo, mailoutbox
         assert not [m for m in mailoutbox if m.to[0].startswith("new.")]
         maria = received(mailoutbox, "maria")
         assert CODE_SUBJECT in maria
+        waiting = Message.objects.filter(
+            recipient__username="maria", kind=ACCOUNT_MAIL, status=Message.Status.PENDING
+        )
         if at == SATURDAY_NIGHT:
             assert set(maria) == {CODE_SUBJECT}, "only the code goes outside her window"
+            # The reset waits for her window, one of it however often it was asked for.
+            assert [m.due_at for m in waiting] == [MONDAY_MORNING]
         else:
             assert set(maria) > {CODE_SUBJECT}, "in her window the reset link goes too"
+            assert not waiting.exists()
+        Message.objects.all().delete()
+
+
+def test_a_reset_asked_for_outside_her_window_is_sent_in_it_once(demo, mailoutbox):
+    Message.objects.exclude(kind__in=ACCOUNT_KINDS).delete()  # the demo's own messages
+    with time_machine.travel(SATURDAY_NIGHT, tick=False):
+        for _ in range(3):
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                _fresh().post(reverse("account_reset_password"), {"email": "maria@example.org"})
+    assert mailoutbox == []
+    assert Message.objects.filter(kind=ACCOUNT_MAIL, status=Message.Status.CANCELLED).count() == 2
+    for at in (MONDAY_MORNING, MONDAY_MORNING + dt.timedelta(minutes=5)):
+        for message_id in outbox.due_sweep(now=at):
+            outbox.message_deliver(message_id=message_id, now=at)
+    assert [m.to for m in mailoutbox] == [["maria@example.org"]]
+    assert "password" in mailoutbox[0].body.lower()
+
+
+def test_a_code_that_could_not_go_at_once_is_tried_again(db, settings, mailoutbox):
+    settings.EMAIL_BACKEND = "tests.core.test_sign_in_mail.RefusingMailServer"
+    staff = StaffFactory(username="ann", email="ann@example.org")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        _fresh().post(reverse("account_request_login_code"), {"login": "ann@example.org"})
+    message = Message.objects.get(recipient=staff, kind=SIGN_IN_CODE)
+    assert message.status == Message.Status.PENDING and message.attempts == 1
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    outbox.message_deliver(message_id=message.pk, now=message.due_at)
+    assert [m.subject for m in mailoutbox] == [CODE_SUBJECT]
+
+
+class RefusingMailServer:
+    """A mail server that is down."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError
+
+
+def test_a_member_who_has_left_can_still_get_a_code(db, mailoutbox):
+    kim = UserFactory(username="kim", email="kim@example.org")
+    SafeContactProfile.objects.create(member=kim, channels=[Channel.EMAIL])
+    Membership.objects.create(
+        user=kim, group=_group(), role=Membership.Role.MEMBER, status=Membership.Status.LEFT
+    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        _fresh().post(reverse("account_request_login_code"), {"login": "kim@example.org"})
+        _fresh().post(reverse("account_reset_password"), {"email": "kim@example.org"})
+    assert [m.subject for m in mailoutbox] == [CODE_SUBJECT]
 
 
 def test_a_member_with_no_safe_contact_choices_gets_nothing(db, mailoutbox):
@@ -134,8 +202,12 @@ def test_a_member_who_allows_email_gets_her_code_and_reset(db, mailoutbox):
         member=member, channels=[Channel.EMAIL], safe_days=[0, 1, 2, 3, 4, 5, 6],
         safe_from=dt.time(0), safe_until=dt.time(23, 59),
     )  # fmt: skip
-    _fresh().post(reverse("account_request_login_code"), {"email": "KIM@example.org"})
-    _fresh().post(reverse("account_reset_password"), {"email": "kim@example.org"})
+    Membership.objects.create(
+        user=member, group=_group(), role=Membership.Role.MEMBER, status=Membership.Status.ACTIVE
+    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        _fresh().post(reverse("account_request_login_code"), {"login": "KIM@example.org"})
+        _fresh().post(reverse("account_reset_password"), {"email": "kim@example.org"})
     assert [m.to for m in mailoutbox] == [["kim@example.org"], ["kim@example.org"]]
     reset = mailoutbox[1].body
     assert "kim" not in reset.lower().replace("kim@example.org", "")
@@ -145,7 +217,8 @@ def test_a_member_who_allows_email_gets_her_code_and_reset(db, mailoutbox):
 def test_staff_mail_goes_to_the_work_address_only(db, mailoutbox):
     staff = StaffFactory(username="wendy", email="wendy.work@example.org")
     SafeContactProfile.objects.create(member=staff, channels=[])
-    _fresh().post(reverse("account_reset_password"), {"email": "wendy.work@example.org"})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        _fresh().post(reverse("account_reset_password"), {"email": "wendy.work@example.org"})
     assert [m.to for m in mailoutbox] == [["wendy.work@example.org"]]
     assert "password" in mailoutbox[0].body.lower()
 
@@ -156,7 +229,7 @@ GATE_CALLS: list[tuple[str, dict]] = []
 def refusing_gate(user, **kwargs):
     """A gate that says no to everyone, to show the setting is what is asked."""
     GATE_CALLS.append((user.username, kwargs))
-    return SimpleNamespace(allowed=False, reason="A test gate.")
+    return SimpleNamespace(allowed=False, should_wait=False, reason="A test gate.")
 
 
 def test_the_gate_is_named_in_settings(db, settings, mailoutbox):
@@ -164,22 +237,30 @@ def test_the_gate_is_named_in_settings(db, settings, mailoutbox):
     settings.HEARTH_CONTACT_GATE = "tests.core.test_sign_in_mail.refusing_gate"
     member = UserFactory(username="lee", email="lee@example.org")
     SafeContactProfile.objects.create(member=member, channels=[Channel.EMAIL])
-    _fresh().post(reverse("account_request_login_code"), {"email": "lee@example.org"})
+    _fresh().post(reverse("account_request_login_code"), {"login": "lee@example.org"})
     assert GATE_CALLS == [("lee", {"channel": "email", "login_code": True})]
     assert mailoutbox == []
 
 
-def test_send_mail_if_safe_refuses_another_address_and_an_inactive_account(db, mailoutbox):
+def test_account_mail_refuses_another_address_and_an_inactive_account(
+    db, mailoutbox, django_capture_on_commit_callbacks
+):
     from django.core.mail import EmailMessage
 
     staff = StaffFactory(username="ann", email="ann@example.org")
-    assert not send_mail_if_safe(EmailMessage("s", "b", to=["other@example.org"]), recipient=staff)
-    assert not send_mail_if_safe(EmailMessage("s", "b", to=["ann@example.org"]), recipient=None)
+    mail = EmailMessage("s", "b", to=["ANN@example.org"])
+    assert (
+        account_mail_queue(EmailMessage("s", "b", to=["other@example.org"]), recipient=staff)
+        is None
+    )
+    assert account_mail_queue(mail, recipient=None) is None
     staff.is_active = False
-    assert not send_mail_if_safe(EmailMessage("s", "b", to=["ann@example.org"]), recipient=staff)
+    assert account_mail_queue(mail, recipient=staff) is None
     staff.is_active = True
-    assert send_mail_if_safe(EmailMessage("s", "b", to=["ANN@example.org"]), recipient=staff)
-    assert len(mailoutbox) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        kept = account_mail_queue(mail, recipient=staff)
+    assert kept is not None and kept.kind == ACCOUNT_MAIL
+    assert [m.to for m in mailoutbox] == [["ann@example.org"]]
 
 
 def _page_text(response) -> str:
@@ -188,13 +269,16 @@ def _page_text(response) -> str:
 
 
 @pytest.mark.parametrize(
-    ("ask", "done"),
+    ("ask", "done", "field", "more"),
     [
-        ("account_request_login_code", "account_confirm_login_code"),
-        ("account_reset_password", "account_reset_password_done"),
+        # A code may be asked for by mobile number too: Sam's, and one nobody has.
+        ("account_request_login_code", "account_confirm_login_code", "login", SAM_AND_NOBODY),
+        ("account_reset_password", "account_reset_password_done", "email", ()),
     ],
 )
-def test_the_page_after_asking_reads_the_same_for_every_address(db, mailoutbox, ask, done):
+def test_the_page_after_asking_reads_the_same_for_every_address(
+    db, mailoutbox, ask, done, field, more
+):
     maria = UserFactory(username="maria", email="maria@example.org")
     SafeContactProfile.objects.create(
         member=maria, channels=[Channel.EMAIL], safe_days=list(range(7)),
@@ -204,10 +288,14 @@ def test_the_page_after_asking_reads_the_same_for_every_address(db, mailoutbox, 
     SafeContactProfile.objects.create(member=sam, channels=[Channel.SMS], phone="07700 900123")
     jade = UserFactory(username="jade", email="jade@example.org")
     Membership.objects.create(user=jade, group=_group(), status=Membership.Status.STEPPED_BACK)
+    Membership.objects.create(
+        user=maria, group=_group(), role=Membership.Role.MEMBER, status=Membership.Status.ACTIVE
+    )
     pages = {}
-    for address in ("maria@example.org", "sam@example.org", "jade@example.org", UNKNOWN):
+    for address in ("maria@example.org", "sam@example.org", "jade@example.org", UNKNOWN, *more):
         client = _fresh()
-        response = client.post(reverse(ask), {"email": address}, follow=True)
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            response = client.post(reverse(ask), {field: address}, follow=True)
         assert response.redirect_chain[-1][0] == reverse(done)
         pages[address] = _page_text(response).replace(address, "ADDRESS")
     assert len(mailoutbox) >= 1, "Maria may be mailed, so something was sent"

@@ -293,6 +293,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sessions_app.tasks.remind_support_requests",
         "schedule": 60.0,
     },
+    "remind-staff": {"task": "sessions_app.tasks.send_staff_reminders", "schedule": 600.0},
 }
 # Messages have a queue of their own, so a long export never delays a sign-in code or a
 # support request; every worker process consumes both (Procfile, docker-compose.yml).
@@ -370,6 +371,8 @@ HEARTH_OUTBOX_BACKENDS = {
         else "coproduction.outbox.backends.NoProvider",
     ),
     "portal": "coproduction.outbox.backends.PortalBackend",
+    # "Through my support worker": a task for that worker, which only the domain knows.
+    "support_worker": "sessions_app.backends.SupportWorkerBackend",
 }
 # The text-message providers (coproduction/outbox/backends.py), set where one is used.
 HEARTH_NOTIFY_API_KEY = env_str("HEARTH_NOTIFY_API_KEY", "")

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coproduction.core import download
 from coproduction.core.download import when
-from sessions_app.models import CheckIn, CheckInPlan, SupportRequest
+from sessions_app.models import CheckIn, CheckInPlan, PassOn, SupportRequest
 
 
 @download.section(
@@ -44,3 +44,17 @@ def support_requests(member) -> list[dict]:
          "in_hand": when(r.acknowledged_at), "what_was_done": r.what_was_done}
         for r in SupportRequest.objects.filter(member=member).select_related("contact__staff_user")
     ]  # fmt: skip
+
+
+@download.section(
+    "passed_on",
+    _("Messages your support worker passed on"),
+    order=download.CONTACT + 270,
+    covers=(PassOn,),
+)
+def passed_on(member) -> list[dict]:
+    """Each message given to her support worker to pass on, and when it was."""
+    return [
+        {"given": when(p.created_at), "words": p.message.body, "passed_on": when(p.done_at)}
+        for p in PassOn.objects.filter(member=member).select_related("message")
+    ]

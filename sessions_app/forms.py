@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from coproduction.outbox.channels import Channel
 from groups.forms.member import radios, time_field
 from groups.models import WEEKDAYS
-from sessions_app.models import CheckIn, CheckInPlan
+from sessions_app.models import CheckIn, CheckInPlan, StaffReminderChoice
 from sessions_app.services.checkins import NO_ANSWER_DAYS, OWN_WORDS_MAX
 
 CHOOSE_ONE = _("Please choose one.")
@@ -18,6 +18,7 @@ CHANNEL_WORDS = {
     Channel.SMS: _("A text message to my phone"),
     Channel.EMAIL: _("An email"),
     Channel.PORTAL: _("On my Hearth home page, when I sign in"),
+    Channel.SUPPORT_WORKER: _("My support worker asks me"),
 }
 
 
@@ -39,7 +40,7 @@ class ChannelForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = [
             (channel, CHANNEL_WORDS[channel])
-            for channel in (Channel.SMS, Channel.EMAIL)
+            for channel in (Channel.SMS, Channel.EMAIL, Channel.SUPPORT_WORKER)
             if channel in safe_channels
         ] + [(Channel.PORTAL, CHANNEL_WORDS[Channel.PORTAL])]
         self.fields["channel"] = _radios(_("How should we ask?"), choices)
@@ -110,3 +111,30 @@ class AcknowledgeForm(forms.Form):
         ),
         error_messages={"required": _("Please say what was done, or what will be.")},
     )
+
+
+class ReminderChoiceForm(forms.Form):
+    """How a member of staff hears what waits for her: an email for each thing, or one
+    a day at a time she picks."""
+
+    how = _radios(_("How would you like to hear about these?"), StaffReminderChoice.How.choices)
+    digest_at = time_field(_("Time for the daily email"), "")
+
+    def __init__(self, *args, zone: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        at = self.fields["digest_at"]
+        # Only the daily email needs a time: with single emails it is kept as it was.
+        at.required = False
+        at.help_text = _(
+            "For example 09:00, in %(zone)s time. It comes within ten minutes of it."
+        ) % {"zone": zone}
+        at.error_messages["invalid"] = _("Please give a time, like 09:00.")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("how") == StaffReminderChoice.How.DIGEST and not cleaned.get("digest_at"):
+            if "digest_at" not in self.errors:
+                self.add_error(
+                    "digest_at", _("Please give a time for the daily email, like 09:00.")
+                )
+        return cleaned

@@ -16,7 +16,7 @@ from coproduction.outbox.models import Message
 from groups.models import SupportContact
 
 # The ways a check-in can reach her: each still only if her safe-contact profile allows it.
-CHECKIN_CHANNELS = (Channel.SMS, Channel.EMAIL, Channel.PORTAL)
+CHECKIN_CHANNELS = (Channel.SMS, Channel.EMAIL, Channel.PORTAL, Channel.SUPPORT_WORKER)
 
 
 class CheckInPlan(models.Model):
@@ -186,3 +186,58 @@ class SupportRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.acknowledged_at is None
+
+
+class StaffReminderChoice(models.Model):
+    """How one member of staff hears what waits for her in Hearth: a message for each
+    kind of thing as it comes up (the default), or one daily digest at a time she picks,
+    in her own time zone. No row means the defaults."""
+
+    class How(models.TextChoices):
+        SINGLE = "single", _("An email for each kind of thing, at most once a day each")
+        DIGEST = "digest", _("One email a day, at the time you choose, with everything in it")
+
+    staff = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_choice"
+    )
+    how = models.CharField(max_length=10, choices=How.choices, default=How.SINGLE)
+    digest_at = models.TimeField(default=dt.time(9, 0))
+    # No organisation keeps a time zone yet: the project's own, until one does.
+    time_zone = models.CharField(max_length=64, default="Europe/London")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Reminder choice #{self.pk}"
+
+    @property
+    def is_digest(self) -> bool:
+        return self.how == self.How.DIGEST
+
+
+class PassOnQuerySet(models.QuerySet):
+    def open(self) -> PassOnQuerySet:
+        return self.filter(done_at__isnull=True)
+
+
+class PassOn(models.Model):
+    """A message for a member reached "through my support worker": a task for that
+    worker to pass it on in person, never a message to the member herself. It goes
+    with the message, and so with her account."""
+
+    message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = PassOnQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["member", "done_at"], name="pass_on_member")]
+
+    def __str__(self) -> str:
+        return f"Pass-on #{self.pk}"

@@ -62,3 +62,24 @@ def outbox_rows(messages) -> list[dict]:
         }
         for m in messages
     ]
+
+
+def pass_on_rows(pass_ons) -> list[dict]:
+    """Each message to pass on in person: to whom, since when, its words (neutral, as
+    she would have read them), and who passed it on. Waiting ones first, oldest first."""
+    found = list(
+        pass_ons.select_related("member__profile", "message", "done_by").order_by(
+            F("done_at").desc(nulls_first=True), "created_at"
+        )
+    )
+    crypto.warm_data_keys(p.member_id for p in found)
+    return [
+        {
+            "pass_on": p,
+            "name": preferred_name(p.member),
+            "since": when(p.created_at),
+            "words": p.message.body,
+            "done_by": staff_name(p.done_by) if p.done_by else "",
+        }
+        for p in found
+    ]

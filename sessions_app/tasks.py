@@ -22,3 +22,10 @@ def notice_unanswered_checkins() -> int:
 def remind_support_requests() -> int:
     """Every minute: remind facilitators of open support requests whose reminder is due."""
     return services.support_reminders_send()
+
+
+@shared_task
+def send_staff_reminders() -> int:
+    """Every ten minutes: each facilitator's reminders, or her daily digest once its time
+    has come, as she chose (each at most once a day, by its message key)."""
+    return services.staff_reminders_send()

@@ -19,6 +19,7 @@ group_pages = [
         staff.support_acknowledge,
         name="support_acknowledge",
     ),
+    path("pass-on/<int:pass_on_id>/done/", staff.pass_on_done, name="pass_on_done"),
     path("messages/", staff.group_outbox, name="group_outbox"),
     path("messages/<int:message_id>/", staff.message_resolve, name="message_resolve"),
 ]
@@ -26,6 +27,7 @@ group_pages = [
 urlpatterns = [
     path("my/", include(portal_pages)),
     path("staff/groups/<int:group_id>/", include(group_pages)),
+    path("staff/reminders/", staff.my_reminders, name="my_reminders"),
     # The providers' webhooks, named for the provider only.
     path("inbound/twilio/", inbound.twilio_reply, name="twilio_reply"),
     path("inbound/notify/", inbound.notify_reply, name="notify_reply"),

@@ -6,7 +6,7 @@ profile and fails on a revealing word). Staff messages name no member."""
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from coproduction.outbox.channels import Channel
 
@@ -16,6 +16,9 @@ CHECKIN_SORRY = "checkin_sorry"
 SUPPORT_TOLD = "support_told"
 SUPPORT_REMINDER = "support_reminder"
 SMS_STOPPED = "sms_stopped"
+STAFF_REMINDER = "staff_reminder"
+STAFF_DIGEST = "staff_digest"
+HAND_ON = "hand_on"
 
 KIND_LABELS = {
     CHECKIN: gettext_lazy("Check-in"),
@@ -23,6 +26,9 @@ KIND_LABELS = {
     SUPPORT_TOLD: gettext_lazy("Support request, to her contact"),
     SUPPORT_REMINDER: gettext_lazy("Support request reminder"),
     SMS_STOPPED: gettext_lazy("Texts turned off, to facilitators"),
+    STAFF_REMINDER: gettext_lazy("Reminder, to staff"),
+    STAFF_DIGEST: gettext_lazy("Daily summary, to staff"),
+    HAND_ON: gettext_lazy("Something to pass on, to her support worker"),
 }
 
 
@@ -87,5 +93,120 @@ def sms_stopped_text() -> tuple[str, str]:
         _(
             "A member replied STOP, so Hearth will not text her again. Please open Hearth "
             "to see who, and the other ways she may be reached."
+        ),
+    )
+
+
+# --- reminders and the daily digest, to staff ------------------------------------------
+# Counts only, and "please open Hearth": they go to a work address, but an email can be
+# forwarded or read over a shoulder, so none names a member or carries anything of hers.
+
+
+# What a reminder or digest counts, in the order a digest lists it.
+THING_SUPPORT = "support"
+THING_MESSAGES = "messages"
+THING_TRAINING = "training"
+THING_CONTACT = "contact"
+THING_ERASURE = "erasure"
+THING_AGREEMENT = "agreement"
+STAFF_THINGS = (
+    THING_SUPPORT,
+    THING_MESSAGES,
+    THING_TRAINING,
+    THING_CONTACT,
+    THING_ERASURE,
+    THING_AGREEMENT,
+)
+
+_STAFF_LINES = {
+    THING_SUPPORT: ngettext_lazy(
+        "%(count)d request to be contacted that nobody has taken in hand yet.",
+        "%(count)d requests to be contacted that nobody has taken in hand yet.",
+        "count",
+    ),
+    THING_MESSAGES: ngettext_lazy(
+        "%(count)d message to a member was held or could not be sent.",
+        "%(count)d messages to members were held or could not be sent.",
+        "count",
+    ),
+    THING_TRAINING: ngettext_lazy(
+        "%(count)d training record runs out within 30 days, or has run out.",
+        "%(count)d training records run out within 30 days, or have run out.",
+        "count",
+    ),
+    THING_CONTACT: ngettext_lazy(
+        "%(count)d member's contact choices are due to be checked again.",
+        "%(count)d members' contact choices are due to be checked again.",
+        "count",
+    ),
+    THING_ERASURE: ngettext_lazy(
+        "%(count)d request to erase information is waiting for you to confirm it.",
+        "%(count)d requests to erase information are waiting for you to confirm them.",
+        "count",
+    ),
+    THING_AGREEMENT: ngettext_lazy(
+        "%(count)d member has not answered the current group agreement yet.",
+        "%(count)d members have not answered the current group agreement yet.",
+        "count",
+    ),
+}
+
+_STAFF_SUBJECTS = {
+    THING_SUPPORT: gettext_lazy("A request to be contacted is waiting"),
+    THING_MESSAGES: gettext_lazy("Some messages to members did not go"),
+    THING_TRAINING: gettext_lazy("Training to renew"),
+    THING_CONTACT: gettext_lazy("Contact choices to check again"),
+    THING_ERASURE: gettext_lazy("A request to erase information is waiting"),
+    THING_AGREEMENT: gettext_lazy("The group agreement is waiting for answers"),
+}
+
+
+def _staff_ending() -> str:
+    return " ".join(
+        [
+            _("Please open Hearth to see more."),
+            _("You can choose how these emails come on the “Your reminders” page."),
+        ]
+    )
+
+
+def staff_line(what: str, count: int) -> str:
+    """One count, in a sentence: "3 messages to members were held or could not be sent."."""
+    return _STAFF_LINES[what] % {"count": count}
+
+
+def staff_reminder_text(what: str, count: int) -> tuple[str, str]:
+    """One kind of thing waiting in her groups: how many, and where to see it."""
+    return (
+        str(_STAFF_SUBJECTS[what]),
+        f"{staff_line(what, count)} {_staff_ending()}",
+    )
+
+
+def staff_digest_text(counts: dict[str, int]) -> tuple[str, str]:
+    """Her daily summary: a line for each kind of thing waiting, and where to see them."""
+    lines = [f"- {staff_line(what, counts[what])}" for what in STAFF_THINGS if counts.get(what)]
+    return (
+        _("What is waiting for you in Hearth today"),
+        "\n".join(
+            [
+                _("Here is what is waiting for you in your groups today:"),
+                "",
+                *lines,
+                "",
+                _staff_ending(),
+            ]
+        ),
+    )
+
+
+def pass_on_text() -> tuple[str, str]:
+    """To her support worker, when a message for her is to be passed on in person: no
+    name, nothing of hers."""
+    return (
+        _("A message to pass on"),
+        _(
+            "A member you support has a message from Hearth for you to pass on in person. "
+            "Please open Hearth to see who, and what it says."
         ),
     )

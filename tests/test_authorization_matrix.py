@@ -228,6 +228,7 @@ sams_checkin = of("sams_checkin")
 sams_request = of("tuesday", "sams_request")
 sams_request_alone = of("sams_request")
 a_message_in_tuesday = of("tuesday", "a_message")
+sams_pass_on = of("tuesday", "sams_pass_on")
 how_often = literally("how-often")
 a_purpose = of("photos")
 the_groups_app = literally("groups")
@@ -483,10 +484,16 @@ TABLE = [
         called_her,
     ),
     wrong("sessions_app:support_acknowledge", sams_request, PUT, "dee"),
+    Row("sessions_app:pass_on_done", sams_pass_on, POST, SAM_DETAIL | {"helen": DONE, "dee": DONE}),
+    wrong("sessions_app:pass_on_done", sams_pass_on, GET, "dee"),
     Row("sessions_app:group_outbox", tuesday, GET, FACILITATOR_PAGE),
     wrong("sessions_app:group_outbox", tuesday, POST, "helen"),
     Row("sessions_app:message_resolve", a_message_in_tuesday, POST, FACILITATOR_POST, cancel_it),
     wrong("sessions_app:message_resolve", a_message_in_tuesday, GET, "helen"),
+    # Her own reminders: every member of staff has the page, as with her training.
+    Row("sessions_app:my_reminders", no_args, GET, STAFF_OWN_PAGE),
+    Row("sessions_app:my_reminders", no_args, POST, STAFF_OWN_PAGE),
+    wrong("sessions_app:my_reminders", no_args, PUT, "helen"),
     # The text-message providers' webhooks: only the provider, proven by its signature
     # or token, whoever is signed in; none is set up in this world.
     Row("sessions_app:twilio_reply", no_args, POST, dict.fromkeys(ROLES, 403)),
@@ -688,6 +695,18 @@ def _build_world() -> SimpleNamespace:
         a_message=Message.objects.create(
             recipient=sam, kind="checkin", channel=Channel.SMS, body="Hi Sam", key="world:1"
         ),
+        sams_pass_on=support_services.pass_on_create(
+            message=Message.objects.create(
+                recipient=sam,
+                kind="checkin",
+                channel=Channel.SUPPORT_WORKER,
+                body="Hi Sam",
+                key="world:3",
+                status=Message.Status.SENT,
+                sent_at=timezone.now(),
+            ),
+            worker=people["dee"],
+        ),  # fmt: skip
     )
 
 

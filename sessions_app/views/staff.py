@@ -1,10 +1,12 @@
-"""Staff pages of a group: the support requests, and what Hearth sent its members."""
+"""Staff pages of a group: the support requests, and what Hearth sent its members; and
+her own page for how she is reminded of what waits for her."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -14,15 +16,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from coproduction.accounts.mail import ACCOUNT_KINDS
 from coproduction.audit.services import audit_record
 from coproduction.core.http import GET_POST, posted
 from coproduction.outbox import services as outbox
 from coproduction.outbox.models import Message
 from groups.access import StaffAccess, staff_view
+from groups.permissions import require_staff
 from sessions_app import services
-from sessions_app.forms import AcknowledgeForm
-from sessions_app.models import SupportRequest
-from sessions_app.staff_pages import outbox_rows, support_rows
+from sessions_app.forms import AcknowledgeForm, ReminderChoiceForm
+from sessions_app.models import PassOn, StaffReminderChoice, SupportRequest
+from sessions_app.staff_pages import outbox_rows, pass_on_rows, support_rows
 
 # Acknowledged requests stay on the queue this long, so a colleague sees what was done.
 RECENTLY = 30
@@ -54,13 +58,35 @@ def support_queue(request: HttpRequest, access: StaffAccess) -> HttpResponse:
     requests = _requests(access).filter(
         Q(acknowledged_at__isnull=True) | Q(acknowledged_at__gte=since)
     )
-    # That a member asked for support is hers: each look at the queue is recorded.
+    pass_ons = _pass_ons(access).filter(Q(done_at__isnull=True) | Q(done_at__gte=since))
+    # That a member asked for support, and what she is to be told, are hers: each look
+    # at the queue is recorded.
     audit_record(actor=request.user, action="support_requests.view", subject=access.group)
     return render(
         request,
         "sessions_app/staff/support_queue.html",
-        access.context("support", rows=support_rows(requests)),
+        access.context("support", rows=support_rows(requests), pass_on_rows=pass_on_rows(pass_ons)),
     )
+
+
+def _pass_ons(access: StaffAccess):
+    """The messages to pass on to the members she may see."""
+    return PassOn.objects.filter(member__in=access.members().values("user"))
+
+
+@require_POST
+@staff_view
+def pass_on_done(request: HttpRequest, access: StaffAccess, pass_on_id: int) -> HttpResponse:
+    """Say a message was passed on to her in person: 404 outside the group, 403 for a
+    support worker who does not support her."""
+    everyone = PassOn.objects.filter(member__in=access.group.memberships.members().values("user"))
+    pass_on = get_object_or_404(everyone, pk=pass_on_id)
+    access.member(access.group.memberships.members().get(user_id=pass_on.member_id).pk)
+    if services.pass_on_done(pass_on=pass_on, acting_user=request.user):
+        messages.success(request, _("Thank you. It is marked as passed on."))
+    else:
+        messages.info(request, _("Nothing changed: it was already marked as passed on."))
+    return redirect("sessions_app:support_queue", access.group.pk)
 
 
 @GET_POST
@@ -95,7 +121,11 @@ def support_acknowledge(request: HttpRequest, access: StaffAccess, request_id: i
 
 
 def _group_messages(access: StaffAccess):
-    return Message.objects.filter(recipient__in=access.members().values("user"))
+    # Her sign-in codes and resets are her own business: when she signs in is not the
+    # group's to watch.
+    return Message.objects.filter(recipient__in=access.members().values("user")).exclude(
+        kind__in=ACCOUNT_KINDS
+    )
 
 
 @require_safe
@@ -132,3 +162,27 @@ def message_resolve(request: HttpRequest, access: StaffAccess, message_id: int) 
         subject_user=message.recipient,
     )
     return redirect("sessions_app:group_outbox", access.group.pk)
+
+
+@GET_POST
+@login_required
+def my_reminders(request: HttpRequest) -> HttpResponse:
+    """How she hears what waits for her: an email for each kind of thing, or one a day."""
+    require_staff(request.user)
+    choice = StaffReminderChoice.objects.filter(staff=request.user).first() or (
+        StaffReminderChoice(staff=request.user)
+    )
+    form = ReminderChoiceForm(
+        posted(request),
+        zone=choice.time_zone,
+        initial={"how": choice.how, "digest_at": choice.digest_at},
+    )
+    if form.is_valid():
+        services.reminder_choice_update(
+            staff=request.user,
+            how=form.cleaned_data["how"],
+            digest_at=form.cleaned_data["digest_at"] or choice.digest_at,
+        )
+        messages.success(request, _("Saved. Your reminders will come this way from now on."))
+        return redirect("sessions_app:my_reminders")
+    return render(request, "sessions_app/staff/my_reminders.html", {"form": form})

@@ -61,7 +61,7 @@ from coproduction.accounts.models import User
 from coproduction.outbox import services as outbox_services
 from groups import services as groups_services
 from groups.models import AgreementComment, AgreementVersion, Membership, SupportContact
-from sessions_app.models import CheckIn, SupportRequest
+from sessions_app.models import CheckIn, PassOn, SupportRequest
 from tests.conftest import ensure_purposes, need
 
 DEMO_PASSWORD = "hearth-demo-2026"  # noqa: S105 - seed_demo's password for every account
@@ -331,6 +331,7 @@ def _world() -> World:
     checkin = CheckIn.objects.get(member=kerry)
     outbox_services.message_deliver(message_id=checkin.message_id)
     support_request = SupportRequest.objects.open().get(member=sam)
+    pass_on = PassOn.objects.get(member=users["precious"])
     kerry.save(update_fields=["password"])
     # A confirmation link is for an address not yet confirmed.
     unconfirmed = EmailAddress.objects.create(user=sam, email="sam.new@example.org")
@@ -359,6 +360,7 @@ def _world() -> World:
         "checkin": {"checkin_id": checkin.pk},
         "support_request": {**group_id, "request_id": support_request.pk},
         "message": {**group_id, "message_id": checkin.message_id},
+        "pass_on": {**group_id, "pass_on_id": pass_on.pk},
     }
     return World(users=users, kwargs=kwargs, token=token, totp_secret=secret)
 
@@ -404,7 +406,7 @@ def signed_in(world: World, persona: str | None) -> Client:
 
 def request_code(world: World, client: Client) -> None:
     """Sign-in by code: the confirm page needs a code to have been asked for first."""
-    client.post("/accounts/login/code/", {"email": world.users["sam"].email})
+    client.post("/accounts/login/code/", {"login": world.users["sam"].email})
 
 
 def reauthenticate(world: World, client: Client) -> None:
@@ -489,6 +491,8 @@ PAGES: dict[str, Page] = {
     "sessions_app:support_acknowledge": Page(FACILITATOR, "support_request"),
     "sessions_app:group_outbox": Page(FACILITATOR, "group", form=False),
     "sessions_app:message_resolve": Page(FACILITATOR, "message", "sessions_app:group_outbox"),
+    "sessions_app:my_reminders": Page(FACILITATOR),
+    "sessions_app:pass_on_done": Page(FACILITATOR, "pass_on", "sessions_app:support_queue"),
     "consent:group_choices": Page(FACILITATOR, "group", form=False),
     "consent:member_choices": Page(FACILITATOR, "member"),
     "consent:member_choice_history": Page(FACILITATOR, "member", form=False),

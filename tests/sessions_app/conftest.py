@@ -32,6 +32,7 @@ def memory_channels(settings):
         "email": "coproduction.outbox.backends.MemoryBackend",
         "sms": "coproduction.outbox.backends.MemoryBackend",
         "portal": "coproduction.outbox.backends.PortalBackend",
+        "support_worker": "sessions_app.backends.SupportWorkerBackend",
     }
     MemoryBackend.sent.clear()
     yield

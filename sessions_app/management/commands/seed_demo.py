@@ -150,8 +150,9 @@ CHECKIN_PLANS = {
     "sam": {"rhythm": "weekly", "channel": Channel.SMS, "weekday": 1, "at_time": dt.time(10)},
     "maria": {"rhythm": "fortnightly", "channel": Channel.EMAIL, "weekday": 2,
               "at_time": dt.time(11)},
-    # Precious answers on her home page in the library; if she does not, Dee is told.
-    "precious": {"rhythm": "weekly", "channel": Channel.PORTAL, "weekday": 3,
+    # Precious is reached through Dee, who asks her; she can answer on her home page in the
+    # library too, and if she does not, Dee is told.
+    "precious": {"rhythm": "weekly", "channel": Channel.SUPPORT_WORKER, "weekday": 3,
                  "at_time": dt.time(12), "if_no_answer": "tell_support_worker",
                  "no_answer_days": 3},
     "kerry": {"rhythm": "weekly", "channel": Channel.SMS, "weekday": 0, "at_time": dt.time(9)},
@@ -272,18 +273,19 @@ class Command(BaseCommand):
     def _support(self, users: dict) -> None:
         """Check-ins and one open support request, so a newcomer meets them at once: with
         `make run`, Sam's check-in of today waits for her Tuesday 10:00, Kerry's (any time)
-        appears in var/sms/, Jade's is held while she is on a break, and Dee has Sam's
-        request to acknowledge."""
+        appears in var/sms/, Jade's is held while she is on a break, Precious's is Dee's to
+        pass on, and Dee has Sam's request to acknowledge."""
         for username, fields in CHECKIN_PLANS.items():
             member = users[username]
             if not CheckInPlan.objects.filter(member=member).exists():
                 support.checkin_plan_update(member=member, acting_user=member, **fields)
         now = timezone.now()
-        for username in ("sam", "kerry", "jade"):
+        for username in ("sam", "kerry", "jade", "precious"):
             plan = CheckInPlan.objects.get(member=users[username])
             checkin = support.checkin_queue(plan=plan, day=timezone.localdate(), due=now)
-            if checkin is not None and username == "jade":
-                # Asked now, in the seed's own transaction: held, as the gate decides.
+            if checkin is not None and username in ("jade", "precious"):
+                # Asked now, in the seed's own transaction, as the gate decides: Jade's is
+                # held, Precious's becomes a task for Dee.
                 outbox.message_deliver(message_id=checkin.message_id, now=now)
         support.support_request_open(member=users["sam"], source=SupportRequest.Source.BUTTON)
 

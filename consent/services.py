@@ -19,6 +19,7 @@ from consent.models import (
     Answer,
     ConsentEvent,
     ConsentPurpose,
+    ConsentText,
     Contribution,
     CurrentAnswer,
     DataExport,
@@ -28,6 +29,7 @@ from consent.models import (
 from coproduction import crypto
 from coproduction.audit.services import audit_record
 from coproduction.core import erasure
+from groups import notices
 from groups.models import Membership
 
 ERASURE_STANDS_AFTER = dt.timedelta(days=14)
@@ -104,7 +106,48 @@ def consent_record(
             current.event, current.answer, current.at = event, event.answer, event.at
             current.save(update_fields=["event", "answer", "at"])
         audit_record(actor=acting_user, action="consent.record", subject=event, subject_user=member)
+        notices.notices_queue(
+            notices.members_to_tell([member.pk], receipts_only=True),
+            kind=notices.CONSENT_RECEIPT,
+            key=lambda _member: f"consent_receipt:{event.pk}",
+            words=lambda her, clear: notices.consent_receipt_words(
+                her,
+                clear=clear,
+                at=event.at,
+                question=text.question,
+                answer=str(event.get_answer_display()),
+            ),
+        )
     return event
+
+
+def wording_changes_notify() -> int:
+    """Tell each member who answered a question whose wording has changed since that
+    it is there to read, once for the month of its newest such wording
+    (`wording_changed:<member>:<year-month>`): at most once a month, however many
+    wordings changed in it, and not again for a wording she was told of. A daily task;
+    a second run queues nothing more. Returns how many were queued."""
+    newest: dict[int, ConsentText] = {}
+    for wording in ConsentText.objects.filter(purpose__is_active=True).order_by("-version"):
+        newest.setdefault(wording.purpose_id, wording)
+    changed_in: dict[int, dt.datetime] = {}
+    for member_id, purpose_id in (
+        CurrentAnswer.objects.filter(purpose_id__in=newest)
+        .exclude(event__text_id__in=[text.pk for text in newest.values()])
+        .values_list("member_id", "purpose_id")
+    ):
+        published = newest[purpose_id].published_at
+        changed_in[member_id] = max(changed_in.get(member_id, published), published)
+    if not changed_in:
+        return 0
+    return notices.notices_queue(
+        notices.members_to_tell(list(changed_in)),
+        kind=notices.WORDING_CHANGED,
+        key=lambda member: (
+            f"wording_changed:{member.pk}:{timezone.localdate(changed_in[member.pk]):%Y-%m}"
+        ),
+        words=notices.wording_changed_words,
+    )
 
 
 # --- contributions ------------------------------------------------------------------
@@ -268,6 +311,12 @@ def data_export_build(*, export_id: int) -> DataExport | None:
         if claimed:
             _export_delete(
                 DataExport.objects.filter(member_id=export.member_id).exclude(pk=export.pk)
+            )
+            notices.notices_queue(
+                notices.members_to_tell([export.member_id]),
+                kind=notices.EXPORT_READY,
+                key=lambda _member: f"export_ready:{export.pk}",
+                words=notices.export_ready_words,
             )
     if not claimed:
         path.unlink(missing_ok=True)

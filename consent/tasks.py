@@ -19,3 +19,10 @@ def carry_out_due_erasures() -> int:
 def expire_data_exports() -> int:
     """Delete downloads past their keeping time (hourly)."""
     return services.data_exports_expire()
+
+
+@shared_task
+def tell_members_of_changed_wordings() -> int:
+    """Tell members whose answers have a changed wording to read (daily). Safe to run
+    twice: each is told once a month at most, by its message's key."""
+    return services.wording_changes_notify()

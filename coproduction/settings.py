@@ -294,6 +294,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     "remind-staff": {"task": "sessions_app.tasks.send_staff_reminders", "schedule": 600.0},
+    "ask-members-to-check-contact-choices": {
+        "task": "groups.tasks.ask_members_to_check_contact_choices",
+        "schedule": crontab(hour=9, minute=0),
+    },
+    "tell-members-of-changed-wordings": {
+        "task": "consent.tasks.tell_members_of_changed_wordings",
+        "schedule": crontab(hour=9, minute=30),
+    },
 }
 # Messages have a queue of their own, so a long export never delays a sign-in code or a
 # support request; every worker process consumes both (Procfile, docker-compose.yml).

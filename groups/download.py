@@ -47,6 +47,7 @@ def how_you_may_be_contacted(member) -> dict | None:
         "sender_name": safe.sender_name,
         "messages_may_mention_the_group": safe.may_mention_group,
         "reply_word": safe.reply_word,
+        "a_note_of_each_change": safe.wants_receipts,
         "last_checked": when(safe.confirmed_at),
     }
 

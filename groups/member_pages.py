@@ -38,6 +38,7 @@ SAFE_CONTACT_FIELDS = (
     "may_mention_group",
     "reply_word",
     "time_zone",
+    "wants_receipts",
 )
 PLAN_FIELDS = ("what_helps", "signs_to_notice", "please_do", "please_do_not")
 

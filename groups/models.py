@@ -323,6 +323,8 @@ class SafeContactProfile(models.Model):
     reply_word = EncryptedTextField(blank=True, owner_field="member_id")
     confirm_every_days = models.PositiveSmallIntegerField(default=90)
     confirmed_at = models.DateTimeField(default=timezone.now)
+    # A note of each change to what she agreed to: opt-in, as nothing arrives unasked.
+    wants_receipts = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"Safe contact #{self.pk}"

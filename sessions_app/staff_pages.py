@@ -10,11 +10,13 @@ from django.utils.translation import gettext as _
 from coproduction import crypto
 from coproduction.core import dates
 from coproduction.outbox.models import Message
+from groups import notices
 from groups.models import preferred_name
 from groups.summaries import staff_name
-from sessions_app.wording import KIND_LABELS
+from sessions_app import wording
 
 Status = Message.Status
+KIND_LABELS = {**wording.KIND_LABELS, **notices.KIND_LABELS}
 
 
 def when(moment) -> str:

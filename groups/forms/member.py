@@ -277,6 +277,10 @@ class SafeContactForm(forms.Form):
         _("For example: 1 OK, 2 not great, 3 please call. So a reply is quick."),
         max_length=80,
     )
+    wants_receipts = tick(
+        _("Send me a note when I change what I agreed to"),
+        skippable(_("So you know each change was yours.")),
+    )
     time_zone = forms.CharField(
         max_length=64,
         widget=forms.HiddenInput,

@@ -8,11 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coproduction.audit.services import audit_record
+from groups import notices
 from groups.models import (
     AgreementComment,
     AgreementResponse,
     AgreementVersion,
     CoproGroup,
+    Membership,
 )
 
 
@@ -40,7 +42,8 @@ def agreement_draft_save(
 
 def agreement_publish(*, version: AgreementVersion, acting_user) -> AgreementVersion:
     """Publish a draft: it becomes the current agreement and every current member is asked
-    to read it. Publishing twice publishes once; a draft older than the current version
+    to read it, each told once by her safe channel (a member on a break reads it on her
+    return). Publishing twice publishes once; a draft older than the current version
     cannot be published over it."""
     with transaction.atomic():
         # Locking every version of the group makes "is a newer one published?" and the
@@ -64,6 +67,19 @@ def agreement_publish(*, version: AgreementVersion, acting_user) -> AgreementVer
         version.refresh_from_db()
         if updated:
             audit_record(actor=acting_user, action="agreement.publish", subject=version)
+            group_name = version.group.member_facing_name
+            notices.notices_queue(
+                notices.members_to_tell(
+                    Membership.objects.members()
+                    .filter(group_id=version.group_id, status=Membership.Status.ACTIVE)
+                    .values("user")
+                ),
+                kind=notices.AGREEMENT_NEW,
+                key=lambda member: f"agreement:{version.pk}:{member.pk}",
+                words=lambda member, clear: notices.agreement_new_words(
+                    member, clear=clear, group_name=group_name
+                ),
+            )
     return version
 
 

@@ -52,7 +52,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "groups/member/home.html",
         {
             "name": preferred_name(me, default=""),
-            "today": today + summaries.today_items(me, memberships),
+            "today": today
+            + member_pages.portal_notices(me)
+            + summaries.today_items(me, memberships),
             "break_group": one_group if one_group and one_group.is_active else None,
             "asked": SupportRequest.objects.open().filter(member=me).exists(),
         },

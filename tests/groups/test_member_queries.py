@@ -15,9 +15,10 @@ from tests.factories import CoproGroupFactory, MembershipFactory, StaffFactory
 # Each bound is what the page costs today (measured), and it holds for any amount of data.
 # Home: the session, her user, her user again with her safe-contact profile joined, her
 # memberships with their current agreements (shared with the nav), her profile (for her
-# name), and her latest answer per purpose with the purposes and their wordings (so a
-# changed wording is told on the home page).
-HOME_QUERIES = 8
+# name), her latest answer per purpose with the purposes and their wordings (so a
+# changed wording is told on the home page), her open check-in and support request, and
+# the notes the outbox left on her home page.
+HOME_QUERIES = 9
 # Plan: the session, her user, her memberships (the nav), the plan, and its readers.
 PLAN_QUERIES = 5
 

@@ -19,14 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consent.models import ErasureRequest
-from coproduction.outbox.channels import Channel
 from coproduction.outbox.models import Message
-from coproduction.outbox.services import message_queue
 from groups.models import CoproGroup, Membership, Training
 from groups.staff_summaries import GroupHeading, staff_home
 from groups.training_grid import best_records
 from sessions_app import wording
 from sessions_app.models import StaffReminderChoice, SupportRequest
+from sessions_app.services.support import staff_email_queue
 from sessions_app.working_hours import working_moment
 
 # Training is worth a reminder this long before it runs out.
@@ -192,18 +191,6 @@ def _due(person, now: dt.datetime, in_working_hours: bool) -> _Due:
     return _Due(person, choice.is_digest, local.date(), keys)
 
 
-def _queue(person, *, kind: str, words: tuple[str, str], key: str) -> None:
-    subject, body = words
-    message_queue(
-        recipient=person,
-        kind=kind,
-        channel=Channel.EMAIL,
-        subject=subject,
-        body=body,
-        key=key,
-    )
-
-
 def staff_reminders_send(*, now: dt.datetime | None = None) -> int:
     """Tell each facilitator what waits for her, as she chose: a message for each kind
     of thing there is some of (not open support requests, which remind her already),
@@ -225,7 +212,7 @@ def staff_reminders_send(*, now: dt.datetime | None = None) -> int:
         with transaction.atomic():
             if due.digest:
                 if any(totals.values()):
-                    _queue(
+                    staff_email_queue(
                         due.person,
                         kind=wording.STAFF_DIGEST,
                         words=wording.staff_digest_text(totals),
@@ -235,7 +222,7 @@ def staff_reminders_send(*, now: dt.datetime | None = None) -> int:
                 continue
             for what, key in waiting.items():
                 if totals[what]:
-                    _queue(
+                    staff_email_queue(
                         due.person,
                         kind=wording.STAFF_REMINDER,
                         words=wording.staff_reminder_text(what, totals[what]),

@@ -7,12 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from coproduction.audit.services import audit_record
-from coproduction.outbox.channels import Channel
-from coproduction.outbox.services import message_queue
 from groups.models import Membership
 from sessions_app import wording
 from sessions_app.models import PassOn
-from sessions_app.services.support import her_staff
+from sessions_app.services.support import her_staff, staff_email_queue
 
 
 def her_support_worker(member):
@@ -29,13 +27,10 @@ def pass_on_create(*, message, worker) -> PassOn:
         pass_on, _ = PassOn.objects.get_or_create(
             message=message, defaults={"member": message.recipient, "worker": worker}
         )
-        subject, body = wording.pass_on_text()
-        message_queue(
-            recipient=pass_on.worker,
+        staff_email_queue(
+            pass_on.worker,
             kind=wording.HAND_ON,
-            channel=Channel.EMAIL,
-            subject=subject,
-            body=body,
+            words=wording.pass_on_text(),
             key=f"passon:{pass_on.pk}",
         )
     return pass_on

@@ -18,7 +18,7 @@ from groups.models import Membership, SafeContactProfile
 from sessions_app import wording
 from sessions_app.models import CheckIn
 from sessions_app.services.checkins import checkin_answer
-from sessions_app.services.support import her_staff
+from sessions_app.services.support import her_staff, staff_email_queue
 
 STOP_WORDS = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit"}
 ANSWERS = {
@@ -80,13 +80,10 @@ def sms_stop(*, profile: SafeContactProfile, now: dt.datetime) -> None:
             actor=profile.member, action="safe_contact.sms_stop", subject=locked,
             subject_user=profile.member,
         )  # fmt: skip
-        subject, body = wording.sms_stopped_text()
         for person in her_staff(profile.member, Membership.Role.FACILITATOR):
-            message_queue(
-                recipient=person,
+            staff_email_queue(
+                person,
                 kind=wording.SMS_STOPPED,
-                channel=Channel.EMAIL,
-                subject=subject,
-                body=body,
+                words=wording.sms_stopped_text(),
                 key=f"sms_stop:{profile.pk}:{now.date().isoformat()}:{person.pk}",
             )

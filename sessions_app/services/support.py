@@ -65,16 +65,20 @@ def told_at_once(request: SupportRequest) -> list:
     )
 
 
+def staff_email_queue(person, *, kind: str, words: tuple[str, str], key: str) -> None:
+    """Queue `words` (subject, body) for a member of staff, by e-mail to her work address,
+    once for `key`. Staff messages name no member and carry nothing of hers: the words
+    come from `sessions_app.wording`."""
+    subject, body = words
+    message_queue(
+        recipient=person, kind=kind, channel=Channel.EMAIL, subject=subject, body=body, key=key
+    )
+
+
 def _tell(request: SupportRequest, people, *, kind: str, key: str, words) -> None:
-    subject, body = words()
     for person in people:
-        message_queue(
-            recipient=person,
-            kind=kind,
-            channel=Channel.EMAIL,
-            subject=subject,
-            body=body,
-            key=f"support:{request.pk}:{key}:{person.pk}",
+        staff_email_queue(
+            person, kind=kind, words=words(), key=f"support:{request.pk}:{key}:{person.pk}"
         )
 
 

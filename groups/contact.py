@@ -34,18 +34,24 @@ class ContactDecision:
         return not self.allowed and self.next_window is not None
 
 
-def profile_by_phone(number: str) -> SafeContactProfile | None:
-    """The profile of the active member whose number this is, however it is written
+def profiles_by_phone(number: str) -> list[SafeContactProfile]:
+    """The profiles of the active members whose number this is, however it is written
     ("07700 900123", "+447700900123"), found by its keyed hash: the number itself is
-    encrypted and cannot be searched. None for anyone else, staff included."""
-    profile = (
-        SafeContactProfile.objects.filter(phone_hash=crypto.keyed_hash(international_phone(number)))
-        .select_related("member")
-        .first()
-    )
-    if profile is None or not profile.member.is_active or not profile.member.is_member:
-        return None
-    return profile
+    encrypted and cannot be searched. Staff are not among them."""
+    return [
+        profile
+        for profile in SafeContactProfile.objects.filter(
+            phone_hash=crypto.keyed_hash(international_phone(number)), member__is_active=True
+        ).select_related("member")
+        if profile.member.is_member
+    ]
+
+
+def profile_by_phone(number: str) -> SafeContactProfile | None:
+    """The one active member whose number this is (`profiles_by_phone`), or None: also
+    for a phone two members share, as a code or a reply from it could be either's."""
+    found = profiles_by_phone(number)
+    return found[0] if len(found) == 1 else None
 
 
 def _in_window(profile: SafeContactProfile, local: dt.datetime) -> bool:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from coproduction.audit.services import audit_record
 from coproduction.outbox.channels import Channel
 from coproduction.outbox.services import message_queue
-from groups.contact import profile_by_phone
+from groups.contact import profile_by_phone, profiles_by_phone
 from groups.models import Membership, SafeContactProfile
 from sessions_app import wording
 from sessions_app.models import CheckIn
@@ -43,13 +43,17 @@ def reply_receive(*, number: str, text: str, now: dt.datetime | None = None) -> 
     neutral answer per check-in, through the gate), or "nothing" (nothing to answer).
     The same reply delivered twice has one effect."""
     now = now or timezone.now()
+    if " ".join(text.lower().split()) in STOP_WORDS:
+        # From a phone two members share, STOP is honoured for both: no text may go on
+        # to a number whose holder asked for none.
+        everyone = profiles_by_phone(number)
+        for holder in everyone:
+            sms_stop(profile=holder, now=now)
+        return "stopped" if everyone else "unknown"
     profile = profile_by_phone(number)
     if profile is None:
         return "unknown"
     member = profile.member
-    if " ".join(text.lower().split()) in STOP_WORDS:
-        sms_stop(profile=profile, now=now)
-        return "stopped"
     checkin = CheckIn.objects.open().filter(member=member).first()
     if checkin is None:
         return "nothing"

@@ -123,3 +123,11 @@ def test_codes_by_text_are_rate_limited_per_number_however_it_is_written(sam_by_
     assert response.status_code == 200
     assert "Too many" in response.content.decode()
     assert len(texts) == 3
+
+
+def test_a_phone_two_members_share_gets_no_code(client, sam_by_text, maria, texts):
+    # Shared and borrowed phones are common here: a code to it could be read by either.
+    SafeContactProfile.objects.create(member=maria, channels=[Channel.SMS], phone="+447700900123")
+    ask(client, SAMS_NUMBER)
+    assert texts == []
+    assert not Message.objects.exists()

@@ -109,6 +109,21 @@ def test_an_unknown_number_leaves_nothing_behind(client, open_checkin):
     assert after == before
 
 
+def test_a_reply_from_a_phone_two_members_share_is_nobodys_but_stop_is_both(
+    client, open_checkin, maria
+):
+    # Which of them answered cannot be known: nothing is stored, as for an unknown number.
+    SafeContactProfile.objects.create(member=maria, channels=["sms"], phone="07700 900123")
+    before = (Message.objects.count(), AuditEvent.objects.count())
+    assert twilio(client, "3").status_code == 200
+    assert (Message.objects.count(), AuditEvent.objects.count()) == before
+    open_checkin.refresh_from_db()
+    assert open_checkin.answer == ""
+    # Whoever holds the phone asked for no more texts: neither is texted again.
+    twilio(client, "STOP")
+    assert [p.channels for p in SafeContactProfile.objects.order_by("pk")] == [[], []]
+
+
 def test_stop_turns_texts_off_and_tells_her_facilitators_once(
     client, open_checkin, helen_fac, helen
 ):

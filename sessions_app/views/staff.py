@@ -38,15 +38,12 @@ def _requests(access: StaffAccess):
     return SupportRequest.objects.filter(member__in=access.members().values("user"))
 
 
-def _group_request(access: StaffAccess, request_id: int, *, open_only: bool) -> SupportRequest:
-    """One request of a member of the group (only an open one, if `open_only`): 404
-    outside it, 403 for a support worker who does not support her (as her member page
-    answers)."""
-    requests = SupportRequest.objects.filter(
-        member__in=access.group.memberships.members().values("user")
-    )
-    found = get_object_or_404(requests.open() if open_only else requests, pk=request_id)
-    access.member(access.group.memberships.members().get(user_id=found.member_id).pk)
+def _of_a_member(access: StaffAccess, rows, pk: int):
+    """One of `rows` (each with a `member`) about a member of the group: 404 outside it,
+    403 for a support worker who does not support her (as her member page answers)."""
+    members = access.group.memberships.members()
+    found = get_object_or_404(rows.filter(member__in=members.values("user")), pk=pk)
+    access.member(members.get(user_id=found.member_id).pk)
     return found
 
 
@@ -77,11 +74,8 @@ def _pass_ons(access: StaffAccess):
 @require_POST
 @staff_view
 def pass_on_done(request: HttpRequest, access: StaffAccess, pass_on_id: int) -> HttpResponse:
-    """Say a message was passed on to her in person: 404 outside the group, 403 for a
-    support worker who does not support her."""
-    everyone = PassOn.objects.filter(member__in=access.group.memberships.members().values("user"))
-    pass_on = get_object_or_404(everyone, pk=pass_on_id)
-    access.member(access.group.memberships.members().get(user_id=pass_on.member_id).pk)
+    """Say a message was passed on to her in person."""
+    pass_on = _of_a_member(access, PassOn.objects.all(), pass_on_id)
     if services.pass_on_done(pass_on=pass_on, acting_user=request.user):
         messages.success(request, _("Thank you. It is marked as passed on."))
     else:
@@ -95,7 +89,10 @@ def support_acknowledge(request: HttpRequest, access: StaffAccess, request_id: i
     """Say a request is in hand and what was done: the reminders stop at once."""
     # A colleague may have taken it in hand while this page was open: her answer is then
     # told so, not a missing page, and the note she wrote is not silently lost.
-    support_request = _group_request(access, request_id, open_only=request.method == "GET")
+    requests = SupportRequest.objects.all()
+    support_request = _of_a_member(
+        access, requests.open() if request.method == "GET" else requests, request_id
+    )
     form = AcknowledgeForm(posted(request))
     if form.is_valid():
         try:

@@ -140,6 +140,7 @@ _VALUED = {
     "-w",
     "--workers",
     "--access-logfile",
+    "--logger-class",
     "--timeout",
     "-Q",
     "--queues",
@@ -372,6 +373,9 @@ def test_beat_uses_the_database_scheduler():
     assert symbol_by_name(scheduler).__name__ == "DatabaseScheduler"
 
 
+REDACTING_LOGGER = "coproduction.core.gunicorn.RedactingLogger"
+
+
 def test_web_runs_gunicorn_with_the_wsgi_module():
     program, positional, options = parse_command(argv(compose()["services"]["web"]["command"]))
     assert program == "gunicorn"
@@ -379,6 +383,9 @@ def test_web_runs_gunicorn_with_the_wsgi_module():
     assert settings.WSGI_APPLICATION == "coproduction.wsgi.application"
     assert options["--bind"].rsplit(":", 1) == ["0.0.0.0", "8000"]  # noqa: S104 - in its container
     assert int(options["--workers"]) >= 1
+    # Its access log hides a calendar address's secret, in the Procfile's web too.
+    assert options["--logger-class"] == REDACTING_LOGGER
+    assert parse_command(procfile()["web"])[2]["--logger-class"] == REDACTING_LOGGER
     ports = compose()["services"]["web"]["ports"]
     assert any(str(port).endswith(":8000") for port in ports)
 

@@ -2,17 +2,14 @@ from django.contrib import admin
 
 from coproduction.audit.models import AuditEvent
 from coproduction.core.admin import NoWrites
-from coproduction.core.changelists import DateHierarchyChangeList
+from coproduction.core.changelists import DateHierarchyAdmin
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(NoWrites, admin.ModelAdmin):
+class AuditEventAdmin(DateHierarchyAdmin, NoWrites, admin.ModelAdmin):
     """Read-only: the trail is append-only in the database and here."""
 
     list_display = ("at", "actor", "action", "subject_type", "subject_id", "subject_user")
     list_filter = ("action",)
     date_hierarchy = "at"
     list_select_related = ("actor", "subject_user")
-
-    def get_changelist(self, request, **kwargs):
-        return DateHierarchyChangeList

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_celery_beat import admin as beat_admin
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-from coproduction.core.changelists import DateHierarchyChangeList
+from coproduction.core.changelists import DateHierarchyAdmin
 
 CRONTAB_FIELDS = ("minute", "hour", "day_of_week", "day_of_month", "month_of_year")
 NOT_A_SCHEDULE = _("This is not a schedule celery can run: %(error)s")
@@ -91,11 +91,8 @@ class PeriodicTaskForm(beat_admin.PeriodicTaskForm):
         return super().clean()
 
 
-class HearthPeriodicTaskAdmin(beat_admin.PeriodicTaskAdmin):
+class HearthPeriodicTaskAdmin(DateHierarchyAdmin, beat_admin.PeriodicTaskAdmin):
     form = PeriodicTaskForm
-
-    def get_changelist(self, request, **kwargs):
-        return DateHierarchyChangeList
 
 
 for model, model_admin in (

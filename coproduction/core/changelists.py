@@ -1,4 +1,4 @@
-"""Admin change lists shared by the platform's admin pages (audit trail, beat's tasks)."""
+"""Admin change lists shared by every admin page with a date hierarchy."""
 
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
@@ -13,3 +13,11 @@ class DateHierarchyChangeList(ChangeList):
             return super().get_filters(request)
         except OverflowError as error:
             raise IncorrectLookupParameters(error) from error
+
+
+class DateHierarchyAdmin:
+    """For a ModelAdmin with a `date_hierarchy`: its list answers a date out of range as a
+    bad filter rather than a server error."""
+
+    def get_changelist(self, request, **kwargs):
+        return DateHierarchyChangeList

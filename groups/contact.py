@@ -34,6 +34,11 @@ class ContactDecision:
         return not self.allowed and self.next_window is not None
 
 
+# The kind of message that says an announced session changed: the one kind a member on a
+# break still hears, if she chose to (sessions_app queues it; the gate must know it).
+SESSION_CHANGE = "session_change"
+
+
 def profiles_by_phone(number: str) -> list[SafeContactProfile]:
     """The profiles of the active members whose number this is, however it is written
     ("07700 900123", "+447700900123"), found by its keyed hash: the number itself is
@@ -176,6 +181,7 @@ def outbox_gate(message, *, at: dt.datetime) -> ContactDecision:
         at=at,
         mentions_group=message.mentions_group,
         login_code=login_code,
+        session_change=message.kind == SESSION_CHANGE,
         read=(profile, memberships),
     )
     if not decision.allowed or profile is None or message.channel == Channel.PORTAL:

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -67,20 +67,32 @@ def notice_channel(member, profile: SafeContactProfile | None) -> str:
     return Channel.PORTAL
 
 
-def members_to_tell(member_ids: Iterable[int] | QuerySet, *, receipts_only: bool = False) -> list:
+def members_to_tell(
+    member_ids: Iterable[int] | QuerySet,
+    *,
+    receipts_only: bool = False,
+    session_changes: bool = False,
+) -> list:
     """Of `member_ids` (ids, or a query of them), the members a notice may be queued for
     now, each with her safe-contact profile read: an open account, active in a group as
     a member and on a break from none (a break means quiet, and leaving means nothing
-    more). `receipts_only`: only those who asked for receipts. One query, however many."""
+    more). `receipts_only`: only those who asked for receipts. `session_changes`: a
+    notice that a session changed, which a member on a break still hears where she chose
+    to. One query, however many."""
     on_a_break = Membership.objects.members().filter(status=Membership.Status.STEPPED_BACK)
+    in_a_group = Q(
+        memberships__role=Membership.Role.MEMBER, memberships__status=Membership.Status.ACTIVE
+    )
+    if session_changes:
+        on_a_break = on_a_break.filter(keep_session_changes_while_away=False)
+        in_a_group |= Q(
+            memberships__role=Membership.Role.MEMBER,
+            memberships__status=Membership.Status.STEPPED_BACK,
+            memberships__keep_session_changes_while_away=True,
+        )
     members = (
         get_user_model()
-        .objects.filter(
-            pk__in=member_ids,
-            is_active=True,
-            memberships__role=Membership.Role.MEMBER,
-            memberships__status=Membership.Status.ACTIVE,
-        )
+        .objects.filter(in_a_group, pk__in=member_ids, is_active=True)
         .exclude(pk__in=on_a_break.values("user"))
         .distinct()
         .select_related("safe_contact")

@@ -294,6 +294,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     "remind-staff": {"task": "sessions_app.tasks.send_staff_reminders", "schedule": 600.0},
+    "send-session-notices": {"task": "sessions_app.tasks.send_session_notices", "schedule": 600.0},
     "ask-members-to-check-contact-choices": {
         "task": "groups.tasks.ask_members_to_check_contact_choices",
         "schedule": crontab(hour=9, minute=0),

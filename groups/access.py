@@ -29,8 +29,12 @@ from groups.permissions import get_group_for_user, require_staff
 # The pages of one group, in the order of its navigation: (page, URL name, label, for
 # facilitators only).
 GROUP_PAGES = (
+    ("dashboard", "sessions_app:group_dashboard", gettext_lazy("Overview"), True),
+    ("sessions", "sessions_app:session_list", gettext_lazy("Sessions"), False),
     ("roster", "groups:roster", gettext_lazy("People"), False),
     ("support", "sessions_app:support_queue", gettext_lazy("Support requests"), False),
+    ("notes", "sessions_app:session_notes", gettext_lazy("Session notes"), False),
+    ("changes", "sessions_app:service_changes", gettext_lazy("You said, we did"), False),
     ("messages", "sessions_app:group_outbox", gettext_lazy("Messages"), True),
     ("training", "groups:group_training", gettext_lazy("Training"), False),
     ("choices", "consent:group_choices", gettext_lazy("Sharing choices"), False),

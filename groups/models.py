@@ -50,6 +50,9 @@ class CoproGroup(models.Model):
     training_policy = models.CharField(
         max_length=10, choices=TrainingPolicy.choices, default=TrainingPolicy.WARN
     )
+    agenda_days_before = models.PositiveSmallIntegerField(
+        default=7, help_text="How many days before a session its plan reaches members."
+    )
     safeguarding_lead = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -209,6 +212,9 @@ class Membership(models.Model):
         default=False, help_text="While stepped back, still hear when a session changes."
     )
     leave_choice = models.CharField(max_length=10, choices=LeaveChoice.choices, blank=True)
+    represents_members = models.BooleanField(
+        default=False, help_text="A members' representative may check session notes."
+    )
 
     objects = MembershipQuerySet.as_manager()
 

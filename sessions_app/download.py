@@ -6,7 +6,18 @@ from django.utils.translation import gettext_lazy as _
 
 from coproduction.core import download
 from coproduction.core.download import when
-from sessions_app.models import CheckIn, CheckInPlan, PassOn, SupportRequest
+from sessions_app.models import (
+    Attendance,
+    CalendarFeed,
+    CheckIn,
+    CheckInPlan,
+    ContentNote,
+    PassOn,
+    SessionChoices,
+    SessionSeen,
+    StepOut,
+    SupportRequest,
+)
 
 
 @download.section(
@@ -58,3 +69,42 @@ def passed_on(member) -> list[dict]:
         {"given": when(p.created_at), "words": p.message.body, "passed_on": when(p.done_at)}
         for p in PassOn.objects.filter(member=member).select_related("message")
     ]
+
+
+@download.section(
+    "sessions",
+    _("Your dates"),
+    order=download.GROUPS + 50,
+    covers=(SessionChoices, Attendance, StepOut, SessionSeen, CalendarFeed),
+)
+def sessions(member) -> dict:
+    """Her reminder and topic choices, what she said about coming and whether she came
+    (with her hours), the parts she said she would step out of, when she last looked
+    at each date, and each calendar address she made (when, whether it showed places,
+    when it stopped; never the address itself, which Hearth does not keep)."""
+    choices = SessionChoices.objects.filter(member=member).first()
+    topics = dict(ContentNote.choices)
+    return {
+        "reminder_the_day_before": bool(choices and choices.day_before),
+        "topics_to_hear_of_first": [str(topics[t]) for t in choices.topics if t in topics]
+        if choices else [],
+        "dates": [
+            {"date": when(a.session.starts_at), "you_said": a.get_plan_display(),
+             "came": {True: _("Yes"), False: _("No"), None: ""}[a.came],
+             "hours": str(a.hours) if a.hours is not None else ""}
+            for a in Attendance.objects.filter(member=member).select_related("session")
+        ],
+        "parts_you_step_out_of": [
+            {"date": when(s.item.session.starts_at), "part": s.item.purpose}
+            for s in StepOut.objects.filter(member=member).select_related("item__session")
+        ],
+        "dates_you_looked_at": [
+            when(seen.session.starts_at)
+            for seen in SessionSeen.objects.filter(member=member).select_related("session")
+        ],
+        "calendar_addresses": [
+            {"made": when(f.created_at), "shows_where": _("Yes") if f.with_place else _("No"),
+             "stopped": when(f.revoked_at)}
+            for f in CalendarFeed.objects.filter(person=member).order_by("created_at", "pk")
+        ],
+    }  # fmt: skip

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from consent.services import EXPORT_KEPT_FOR
@@ -15,7 +15,18 @@ from coproduction.outbox.channels import Channel
 from coproduction.outbox.models import Message
 from groups import notices
 from groups.models import SupportContact
-from sessions_app.models import CheckIn, SupportRequest
+from sessions_app.models import (
+    Attendance,
+    CheckIn,
+    GroupSession,
+    SessionChange,
+    SessionChoices,
+    SessionSeen,
+    StepOut,
+    SupportRequest,
+)
+from sessions_app.services.sessions import local_times
+from sessions_app.session_access import sessions_of_member
 
 # A note of a changed answer stays on her home page this long. The other notices her home
 # page shows as long as they are true (an agreement to read, choices to check), from the
@@ -95,3 +106,108 @@ def portal_notices(member, *, now: dt.datetime | None = None) -> list[dict]:
                 }
             )
     return items
+
+
+# --- her sessions --------------------------------------------------------------------
+
+UPCOMING_SHOWN = 12
+
+
+def her_when(session) -> str:
+    """A session's day and times, in full words: "Tuesday 10 March, 10:30 to 12:30"."""
+    start, end = local_times(session)
+    return _("%(day)s, %(start)s to %(end)s") % {
+        "day": formats.date_format(start, "l j F"),
+        "start": start.strftime("%H:%M"),
+        "end": end.strftime("%H:%M"),
+    }
+
+
+def _hers(member, sessions):
+    """`sessions` with the version of each she last saw and what she said about coming."""
+    return sessions.annotate(
+        seen=Subquery(
+            SessionSeen.objects.filter(session=OuterRef("pk"), member=member).values("version")[:1]
+        ),
+        her_plan=Subquery(
+            Attendance.objects.filter(session=OuterRef("pk"), member=member).values("plan")[:1]
+        ),
+    )
+
+
+def _row(session) -> dict:
+    return {
+        "session": session,
+        "when": her_when(session),
+        "title": session.member_title,
+        "changed": session.version > (session.seen or 0),
+        "cancelled": session.is_cancelled,
+        "cant_come": session.her_plan == Attendance.Plan.CANT_COME,
+    }
+
+
+def upcoming_rows(member, *, now: dt.datetime | None = None) -> list[dict]:
+    """Her next dates, soonest first, each marked changed (since she last looked),
+    off, or one she said she can't come to. One query."""
+    sessions = _hers(member, sessions_of_member(member).upcoming(now))[:UPCOMING_SHOWN]
+    return [_row(session) for session in sessions]
+
+
+def next_session(member, *, now: dt.datetime | None = None) -> dict | None:
+    """Her next date that is not off, for her home page. One query."""
+    upcoming = (
+        sessions_of_member(member).upcoming(now).exclude(status=GroupSession.Status.CANCELLED)
+    )
+    session = _hers(member, upcoming).first()
+    return _row(session) if session is not None else None
+
+
+def _first_name(user) -> str:
+    return user.first_name or user.get_full_name() or user.username
+
+
+def session_page(member, session) -> dict:
+    """What her session page shows: when and where, who will be there, the plan with
+    content notes (those she asked to hear of first marked) and the parts she will step
+    out of, what changed since she last looked, and whether she said she can't come.
+    A fixed number of queries, however long the group's history."""
+    session = (
+        _hers(member, GroupSession.objects.filter(pk=session.pk))
+        .select_related("support_worker", "group")
+        .prefetch_related("facilitators", "agenda")
+        .get()
+    )
+    out = set(
+        StepOut.objects.filter(member=member, item__session=session).values_list(
+            "item_id", flat=True
+        )
+    )
+    choices = SessionChoices.objects.filter(member=member).first()
+    watched = set(choices.topics) if choices else set()
+    labels = dict(SessionChange.What.choices)
+    changes = [
+        {
+            "when": dates.day(change.made_at, short=True),
+            "what": ", ".join(str(labels[w]) for w in change.what),
+        }
+        for change in session.changes.filter(version__gt=session.seen or 0)
+    ]
+    items = [
+        {
+            "item": item,
+            "notes": item.get_content_notes_display(),
+            "asked_first": bool(watched & set(item.content_notes)),
+            "out": item.pk in out,
+        }
+        for item in session.agenda.all()
+    ]
+    return {
+        "session": session,
+        "row": _row(session),
+        "where_online": bool(session.online_link) and not session.address,
+        "facilitators": [_first_name(p) for p in session.facilitators.all()],
+        "support_worker": _first_name(session.support_worker) if session.support_worker else "",
+        "items": items,
+        "changes": changes,
+        "upcoming": not session.is_cancelled and session.starts_at > timezone.now(),
+    }

@@ -4,6 +4,7 @@ run twice."""
 from celery import shared_task
 
 from sessions_app import services
+from sessions_app.services import session_notices
 
 
 @shared_task
@@ -29,3 +30,10 @@ def send_staff_reminders() -> int:
     """Every ten minutes: each facilitator's reminders, or her daily digest once its time
     has come, as she chose (each at most once a day, by its message key)."""
     return services.staff_reminders_send()
+
+
+@shared_task
+def send_session_notices() -> int:
+    """Every ten minutes: the plans of dates now due, the day-before reminders, and the
+    withdrawal of notices that waited past their date (each once, by its message key)."""
+    return session_notices.session_notices_send()

@@ -109,6 +109,8 @@ THING_TRAINING = "training"
 THING_CONTACT = "contact"
 THING_ERASURE = "erasure"
 THING_AGREEMENT = "agreement"
+THING_AGENDA = "agenda"
+THING_NOTES = "notes"
 STAFF_THINGS = (
     THING_SUPPORT,
     THING_MESSAGES,
@@ -116,6 +118,8 @@ STAFF_THINGS = (
     THING_CONTACT,
     THING_ERASURE,
     THING_AGREEMENT,
+    THING_AGENDA,
+    THING_NOTES,
 )
 
 _STAFF_LINES = {
@@ -149,6 +153,16 @@ _STAFF_LINES = {
         "%(count)d members have not answered the current group agreement yet.",
         "count",
     ),
+    THING_AGENDA: ngettext_lazy(
+        "%(count)d date is due to have its plan sent to members, and it is not published yet.",
+        "%(count)d dates are due to have their plans sent to members, and are not published yet.",
+        "count",
+    ),
+    THING_NOTES: ngettext_lazy(
+        "%(count)d date's notes are not shared with members yet.",
+        "%(count)d dates' notes are not shared with members yet.",
+        "count",
+    ),
 }
 
 _STAFF_SUBJECTS = {
@@ -158,6 +172,8 @@ _STAFF_SUBJECTS = {
     THING_CONTACT: gettext_lazy("Contact choices to check again"),
     THING_ERASURE: gettext_lazy("A request to erase information is waiting"),
     THING_AGREEMENT: gettext_lazy("The group agreement is waiting for answers"),
+    THING_AGENDA: gettext_lazy("A plan to publish"),
+    THING_NOTES: gettext_lazy("Notes to share"),
 }
 
 

@@ -27,7 +27,9 @@ TIMED_CHANNELS = (Channel.SMS, Channel.EMAIL)
 
 
 def _fits(plan: CheckInPlan, safe: SafeContactProfile) -> bool:
-    return plan.weekday in safe.safe_days and safe.safe_from <= plan.at_time < safe.safe_until
+    # After each session, the day is the session's: only the time is hers to fit.
+    on_her_day = plan.rhythm == CheckInPlan.Rhythm.AFTER_SESSION or plan.weekday in safe.safe_days
+    return on_her_day and safe.safe_from <= plan.at_time < safe.safe_until
 
 
 def _check_plan(plan: CheckInPlan, safe: SafeContactProfile | None) -> None:

@@ -24,7 +24,9 @@ from groups.models import CoproGroup, Membership, Training
 from groups.staff_summaries import GroupHeading, staff_home
 from groups.training_grid import best_records
 from sessions_app import wording
-from sessions_app.models import StaffReminderChoice, SupportRequest
+from sessions_app.models import GroupSession, StaffReminderChoice, SupportRequest
+from sessions_app.services.notes import notes_to_share
+from sessions_app.services.session_notices import MAX_DAYS_BEFORE
 from sessions_app.services.support import staff_email_queue
 from sessions_app.working_hours import working_moment
 
@@ -53,8 +55,9 @@ def staff_things_to_do(staff, *, today: dt.date) -> list[GroupThings]:
     requests; held and failed messages to its members; its staff's training records
     that run out within 30 days of `today` or have run out; and, as her home page
     counts them (from the clock's date, not `today`), its active members' contact
-    choices due to be checked and answers missing to the current agreement. Seven
-    queries, whatever the numbers."""
+    choices due to be checked and answers missing to the current agreement; dates whose
+    plan is due to reach members but which are still drafts; and notes of held dates not
+    yet shared. Nine queries, whatever the numbers."""
     facilitated = [s for s in staff_home(staff).summaries if s.is_facilitator]
     if not facilitated:
         return []
@@ -89,6 +92,8 @@ def staff_things_to_do(staff, *, today: dt.date) -> list[GroupThings]:
         .annotate(Count("pk"))
     )
     training = _training_due(ids, today)
+    plans = _plans_not_out(ids, timezone.now())
+    notes = notes_to_share(ids)
     result = []
     for summary in facilitated:
         pk = summary.group.pk
@@ -102,10 +107,28 @@ def staff_things_to_do(staff, *, today: dt.date) -> list[GroupThings]:
                     wording.THING_CONTACT: summary.to_confirm,
                     wording.THING_ERASURE: erasures[pk],
                     wording.THING_AGREEMENT: summary.not_answered,
+                    wording.THING_AGENDA: plans[pk],
+                    wording.THING_NOTES: notes[pk],
                 },
             )
         )
     return result
+
+
+def _plans_not_out(group_ids: list[int], now: dt.datetime) -> Counter:
+    """For each group, its coming dates still drafts when their plan should be out: the
+    group's `agenda_days_before` has begun (as the plan's notice counts it)."""
+    drafts = GroupSession.objects.filter(
+        group_id__in=group_ids,
+        status=GroupSession.Status.DRAFT,
+        starts_at__gt=now,
+        starts_at__lte=now + dt.timedelta(days=MAX_DAYS_BEFORE),
+    ).values_list("group_id", "starts_at", "group__agenda_days_before")
+    return Counter(
+        group_id
+        for group_id, starts_at, days in drafts
+        if starts_at - dt.timedelta(days=days) <= now
+    )
 
 
 def _training_due(group_ids: list[int], today: dt.date) -> Counter:

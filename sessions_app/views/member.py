@@ -56,6 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
             + member_pages.portal_notices(me)
             + summaries.today_items(me, memberships),
             "break_group": one_group if one_group and one_group.is_active else None,
+            "next_session": member_pages.next_session(me),
             "asked": SupportRequest.objects.open().filter(member=me).exists(),
         },
     )
@@ -80,7 +81,9 @@ def checkins(request: HttpRequest) -> HttpResponse:
         "sessions_app/member/checkins.html",
         {
             "plan": plan,
-            "day": dict(WEEKDAYS).get(plan.weekday, ""),
+            "day": _("The day after")
+            if plan.rhythm == CheckInPlan.Rhythm.AFTER_SESSION
+            else dict(WEEKDAYS).get(plan.weekday, ""),
             "words": wording.checkin_opening(plan, name=preferred_name(request.user, default="")),
             "unsafe_now": plan.is_on
             and plan.channel != Channel.PORTAL
@@ -106,7 +109,11 @@ def _step_form(step: str, request: HttpRequest, plan: CheckInPlan, safe):
         )
         return WhenForm(
             data,
-            days=safe.safe_days if timed else range(7),
+            days=None
+            if plan.rhythm == CheckInPlan.Rhythm.AFTER_SESSION
+            else safe.safe_days
+            if timed
+            else range(7),
             hours=hours,
             initial={"weekday": plan.weekday, "at_time": plan.at_time},
         )

@@ -152,6 +152,7 @@ def test_things_she_said_and_who_sees_them(live_server, phone_page, sign_in_with
     expect(page.get_by_text("Texts the day before, not the week before.")).to_be_visible()
 
     page.goto(f"{live_server.url}/my/")
+    page.get_by_role("link", name="More", exact=True).tap()
     page.get_by_role("link", name="Who sees what").tap()
     heading(page, "Who sees what about me")
     outputs = page.locator("section", has=page.get_by_role("heading", name="Reports and talks"))

@@ -34,8 +34,8 @@ def test_sams_home_is_one_calm_screen(live_server, phone_page, sign_in_with_pass
     expect(main_controls(page)).to_have_count(7)
     for label in (
         "I need support",
+        "Your dates",
         "Your choices",
-        "Who sees what",
         "How you may contact me",
         "My plan",
         "More",

@@ -89,12 +89,13 @@ def test_home_offers_the_consent_pages_one_tap_away(member_client):
     page = html(member_client.get(reverse("member_home")))
     for label, name in [
         ("Your choices", "consent:my_choices"),
-        ("Who sees what", "consent:my_who_sees_what"),
         ("More", "consent:my_more"),
     ]:
         assert f'href="{reverse(name)}">{label}</a>' in page
+    # Her dates came first on her home: who sees what is one tap further, under More.
     more = html(member_client.get(reverse("consent:my_more")))
     for label, name in [
+        ("Who sees what", "consent:my_who_sees_what"),
         ("Things you said", "consent:my_contributions"),
         ("Who looked at my details", "consent:my_who_looked"),
         ("Your information", "consent:my_data"),

@@ -28,6 +28,11 @@ NOT_HERS_TO_DOWNLOAD = {
     "groups.Invitation": "staff's invitation, gone once she joins",
     "consent.DataExport": "the download itself",
     "consent.ErasureRequest": "shown on her data page, and kept after erasure as a number",
+    "sessions_app.SessionSeries": "a facilitator's plan of dates",
+    "sessions_app.GroupSession": "the group's session: staff run it",
+    "sessions_app.SessionChange": "what a facilitator changed in a session",
+    "sessions_app.SessionNote": "the group's note: what she said is in her contributions",
+    "sessions_app.ServiceChange": "what the group changed in services",
 }
 
 
@@ -65,6 +70,7 @@ def test_every_app_contributes_its_sections_in_order():
         "support_requests",
         "passed_on",
         "groups",
+        "sessions",
         "group_agreement",
         "choices",
         "choices_history",

@@ -61,7 +61,16 @@ from coproduction.accounts.models import User
 from coproduction.outbox import services as outbox_services
 from groups import services as groups_services
 from groups.models import AgreementComment, AgreementVersion, Membership, SupportContact
-from sessions_app.models import CheckIn, PassOn, SupportRequest
+from sessions_app.models import (
+    CheckIn,
+    GroupSession,
+    PassOn,
+    ServiceChange,
+    SessionNote,
+    SupportRequest,
+)
+from sessions_app.services import calendar as calendar_services
+from sessions_app.services import sessions as session_services
 from tests.conftest import ensure_purposes, need
 
 DEMO_PASSWORD = "hearth-demo-2026"  # noqa: S105 - seed_demo's password for every account
@@ -195,7 +204,10 @@ FILLERS = {
     "number": "1",
     "tel": "07700 900123",
     "password": "a-long-Passphrase-2026",
+    "url": "https://meet.example.org/tuesday",
 }
+# By name, where the kind's filler cannot pass: a session ends after it starts.
+NAMED_FILLERS = {"ends": "12:00"}
 
 
 def default(entry: Field) -> list[str]:
@@ -206,7 +218,7 @@ def default(entry: Field) -> list[str]:
         return entry.defaults
     if entry.kind == "hidden" or entry.name == "csrfmiddlewaretoken":
         return entry.defaults
-    return [FILLERS.get(entry.kind, "Sam")]
+    return [NAMED_FILLERS.get(entry.name) or FILLERS.get(entry.kind, "Sam")]
 
 
 NOT_FUZZED = ("csrfmiddlewaretoken",)
@@ -335,6 +347,20 @@ def _world() -> World:
     kerry.save(update_fields=["password"])
     # A confirmation link is for an address not yet confirmed.
     unconfirmed = EmailAddress.objects.create(user=sam, email="sam.new@example.org")
+    # seed_demo's Tuesday dates: the last one held (its note shared), the next one
+    # published with its plan, and Helen's draft, given a plan here so that its page
+    # shows every planning form at once (publish, roster, move and remove a part).
+    tuesday = GroupSession.objects.filter(group=group).order_by("starts_at", "pk")
+    held = tuesday.filter(status=GroupSession.Status.HELD, note__isnull=False).last()
+    coming = tuesday.filter(
+        status=GroupSession.Status.PUBLISHED, starts_at__gt=timezone.now()
+    ).first()
+    draft_session = tuesday.filter(status=GroupSession.Status.DRAFT).first()
+    session_services.agenda_item_save(
+        session=draft_session, acting_user=helen, purpose="Welcome and tea"
+    )
+    change = ServiceChange.objects.filter(group=group, status=ServiceChange.Status.DONE).first()
+    feed_secret = calendar_services.feed_create(person=users["maria"])
     group_id = {"group_id": group.pk}
     member = {**group_id, "membership_id": sam_membership.pk}
     kwargs = {
@@ -361,6 +387,19 @@ def _world() -> World:
         "support_request": {**group_id, "request_id": support_request.pk},
         "message": {**group_id, "message_id": checkin.message_id},
         "pass_on": {**group_id, "pass_on_id": pass_on.pk},
+        "held": {**group_id, "session_id": held.pk},
+        "coming": {**group_id, "session_id": coming.pk},
+        "draft_session": {**group_id, "session_id": draft_session.pk},
+        "item": {
+            **group_id,
+            "session_id": draft_session.pk,
+            "item_id": draft_session.agenda.first().pk,
+        },
+        "change": {**group_id, "change_id": change.pk},
+        "her_held": {"session_id": held.pk},
+        "her_coming": {"session_id": coming.pk},
+        "her_item": {"session_id": coming.pk, "item_id": coming.agenda.first().pk},
+        "feed": {"secret": feed_secret},
     }
     return World(users=users, kwargs=kwargs, token=token, totp_secret=secret)
 
@@ -417,6 +456,48 @@ def reauthenticate(world: World, client: Client) -> None:
 def stage_mfa(world: World, client: Client) -> None:
     """The second-factor page needs a password sign-in waiting for its code."""
     client.post("/accounts/login/", {"login": "amira", "password": DEMO_PASSWORD})
+
+
+def _held_note(world: World) -> SessionNote:
+    return SessionNote.objects.get(session_id=world.kwargs["held"]["session_id"])
+
+
+def note_draft(world: World, client: Client) -> None:
+    """The held date's note back to a draft, so its page shows the form to write it and
+    the button to send it to be checked."""
+    SessionNote.objects.filter(pk=_held_note(world).pk).update(
+        status=SessionNote.Status.DRAFT, approved_by=None, shared_at=None
+    )
+
+
+def note_to_check(world: World, client: Client) -> None:
+    """The held date's note waiting to be checked, written last by Amira, so Helen may
+    check and share it."""
+    SessionNote.objects.filter(pk=_held_note(world).pk).update(
+        status=SessionNote.Status.TO_CHECK,
+        drafted_by=world.users["amira"],
+        approved_by=None,
+        shared_at=None,
+    )
+
+
+def representative_check(world: World, client: Client) -> None:
+    """Lou represents the members (seed_demo does not make her one), and the held date's
+    note waits for her to check it."""
+    note_to_check(world, client)
+    Membership.objects.filter(
+        user=world.users["lou"], group_id=world.kwargs["group"]["group_id"]
+    ).update(represents_members=True)
+
+
+def member_feed(world: World, client: Client) -> None:
+    """Sam has a calendar address, so her page shows the button to stop it."""
+    calendar_services.feed_create(person=world.users["sam"])
+
+
+def staff_feed(world: World, client: Client) -> None:
+    """Helen has a calendar address, so her page shows the button to stop it."""
+    calendar_services.feed_create(person=world.users["helen"])
 
 
 # --- every page of the URL conf, the person it is for, and where its form is ----------
@@ -493,6 +574,55 @@ PAGES: dict[str, Page] = {
     "sessions_app:message_resolve": Page(FACILITATOR, "message", "sessions_app:group_outbox"),
     "sessions_app:my_reminders": Page(FACILITATOR),
     "sessions_app:pass_on_done": Page(FACILITATOR, "pass_on", "sessions_app:support_queue"),
+    "sessions_app:my_sessions": Page(MEMBER, form=False),
+    "sessions_app:my_session_choices": Page(MEMBER),
+    "sessions_app:my_session": Page(MEMBER, "her_coming", form=False),
+    "sessions_app:my_session_plan": Page(MEMBER, "her_coming", "sessions_app:my_session"),
+    "sessions_app:my_step_out": Page(MEMBER, "her_item", "sessions_app:my_session"),
+    "sessions_app:my_session_ics": Page(MEMBER, "her_coming", form=False),
+    "sessions_app:my_notes": Page(MEMBER, form=False),
+    "sessions_app:my_note": Page(MEMBER, "her_held", form=False),
+    "sessions_app:my_note_check": Page("lou", "her_held", prepare=representative_check),
+    "sessions_app:my_changes": Page(MEMBER, form=False),
+    "sessions_app:my_calendar": Page(MEMBER),
+    "sessions_app:my_calendar_stop": Page(
+        MEMBER, source="sessions_app:my_calendar", prepare=member_feed
+    ),
+    # Her calendar app fetches the feed without signing in: the secret is the key.
+    "sessions_app:calendar_feed": Page(None, "feed", form=False),
+    "sessions_app:my_staff_calendar": Page(FACILITATOR),
+    "sessions_app:my_staff_calendar_stop": Page(
+        FACILITATOR, source="sessions_app:my_staff_calendar", prepare=staff_feed
+    ),
+    "sessions_app:group_dashboard": Page(FACILITATOR, "group", form=False),
+    "sessions_app:session_list": Page(FACILITATOR, "group", form=False),
+    "sessions_app:session_new": Page(FACILITATOR, "group"),
+    "sessions_app:session_detail": Page(FACILITATOR, "draft_session", form=False),
+    "sessions_app:session_edit": Page(FACILITATOR, "coming"),
+    "sessions_app:session_ics": Page(FACILITATOR, "coming", form=False),
+    "sessions_app:session_roster": Page(
+        FACILITATOR, "draft_session", "sessions_app:session_detail"
+    ),
+    "sessions_app:session_publish": Page(
+        FACILITATOR, "draft_session", "sessions_app:session_detail"
+    ),
+    "sessions_app:session_cancel": Page(FACILITATOR, "coming"),
+    "sessions_app:session_attendance": Page(FACILITATOR, "held"),
+    "sessions_app:agenda_item_new": Page(FACILITATOR, "draft_session"),
+    "sessions_app:agenda_item": Page(FACILITATOR, "item"),
+    "sessions_app:agenda_item_remove": Page(FACILITATOR, "item", "sessions_app:session_detail"),
+    "sessions_app:agenda_item_move": Page(FACILITATOR, "item", "sessions_app:session_detail"),
+    "sessions_app:session_notes": Page(FACILITATOR, "group", form=False),
+    "sessions_app:session_note": Page(FACILITATOR, "held", prepare=note_draft),
+    "sessions_app:session_note_submit": Page(
+        FACILITATOR, "held", "sessions_app:session_note", prepare=note_draft
+    ),
+    "sessions_app:session_note_approve": Page(
+        FACILITATOR, "held", "sessions_app:session_note", prepare=note_to_check
+    ),
+    "sessions_app:service_changes": Page(FACILITATOR, "group", form=False),
+    "sessions_app:service_change_new": Page(FACILITATOR, "group"),
+    "sessions_app:service_change_edit": Page(FACILITATOR, "change"),
     "consent:group_choices": Page(FACILITATOR, "group", form=False),
     "consent:member_choices": Page(FACILITATOR, "member"),
     "consent:member_choice_history": Page(FACILITATOR, "member", form=False),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -252,3 +253,42 @@ def test_running_again_another_day_adds_no_training_records(db):
     with time_machine.travel(timezone.now() + dt.timedelta(days=10)):
         seed()
     assert Training.objects.count() == first
+
+
+def test_the_calendar_holds_the_moments_of_maria_and_lou(db, client):
+    """A fortnightly series with past dates held (who came, shared notes) and coming ones
+    with their plans and content notes; one date moved from Tuesday to Wednesday, which
+    Maria was told of and sees marked changed; Lou's proposal done, with its date."""
+    from sessions_app.models import (
+        Attendance,
+        GroupSession,
+        ServiceChange,
+        SessionChange,
+        SessionNote,
+        SessionSeries,
+    )
+
+    seed()
+    tuesday = CoproGroup.objects.get(member_facing_name="Tuesday group")
+    series = SessionSeries.objects.get(group=tuesday)
+    assert series.rule.startswith("FREQ=WEEKLY;INTERVAL=2")
+    sessions = list(GroupSession.objects.filter(series=series).order_by("occurrence"))
+    held = [s for s in sessions if s.status == GroupSession.Status.HELD]
+    assert len(held) == 4
+    assert all(SessionNote.objects.get(session=s).status == "shared" for s in held)
+    assert Attendance.objects.filter(session__in=held, came=True, hours__gt=0).exists()
+    coming = [s for s in sessions if s.status != GroupSession.Status.HELD]
+    assert any(item.content_notes for s in coming for item in s.agenda.all())
+    moved = SessionChange.objects.get(session__group=tuesday, what=["time"]).session
+    moved_to = moved.starts_at.astimezone(ZoneInfo(moved.time_zone))
+    assert (moved.occurrence.weekday(), moved_to.weekday()) == (1, 2)
+    lou_change = ServiceChange.objects.get(group=tuesday, status=ServiceChange.Status.DONE)
+    assert lou_change.done_on is not None and "Surgery" in lou_change.made_by
+    assert lou_change.contributions.filter(member__username="lou").exists()
+    maria = User.objects.get(username="maria")
+    client.force_login(maria)
+    page = client.get("/my/sessions/").content.decode()
+    assert "Changed" in page and "Wednesday" in page
+    counted = GroupSession.objects.count()
+    seed()
+    assert GroupSession.objects.count() == counted

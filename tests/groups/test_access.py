@@ -79,13 +79,15 @@ def test_pages_by_role(helen_fac, dee):
     group = helen_fac.group
     facilitator = StaffAccess(user=helen_fac.user, group=group, role=Membership.Role.FACILITATOR)
     worker = StaffAccess(user=dee, group=group, role=Membership.Role.SUPPORT_WORKER)
-    shared = ["roster", "support", "training", "choices", "contributions"]
-    assert [page.key for page in worker.pages()] == shared
+    shared = ["roster", "support", "notes", "changes"]
+    more = ["training", "choices", "contributions"]
+    assert [page.key for page in worker.pages()] == ["sessions", *shared, *more]
     assert [page.key for page in facilitator.pages()] == [
-        "roster",
-        "support",
+        "dashboard",
+        "sessions",
+        *shared,
         "messages",
-        *shared[2:],
+        *more,
         "agreement",
         "invite",
         "erasure",

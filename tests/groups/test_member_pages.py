@@ -82,8 +82,8 @@ def home_choices(page: str) -> list[str]:
 def test_home_offers_at_most_six_plain_choices(member_client, tuesday_group):
     page = html(member_client.get(reverse("member_home")))
     assert home_choices(page) == [
+        (reverse("sessions_app:my_sessions"), "Your dates"),
         (reverse("consent:my_choices"), "Your choices"),
-        (reverse("consent:my_who_sees_what"), "Who sees what"),
         (reverse("groups:my_contact"), "How you may contact me"),
         (reverse("groups:my_support_plan"), "My plan"),
         (reverse("groups:my_step_back", args=[tuesday_group.pk]), "Take a break"),
@@ -117,7 +117,7 @@ def test_with_two_groups_the_break_is_under_more(member_client, sam, tuesday_gro
     other = CoproGroupFactory(member_facing_name="Wednesday group")
     MembershipFactory(user=sam, group=other)
     labels = [label for _, label in home_choices(html(member_client.get(reverse("member_home"))))]
-    assert labels == ["Your choices", "Who sees what", "How you may contact me", "My plan", "More"]
+    assert labels == ["Your dates", "Your choices", "How you may contact me", "My plan", "More"]
     page = html(member_client.get(reverse("consent:my_more")))
     assert "Tuesday group" in page and "Wednesday group" in page
 

@@ -16,9 +16,9 @@ from tests.factories import CoproGroupFactory, MembershipFactory, StaffFactory
 # Home: the session, her user, her user again with her safe-contact profile joined, her
 # memberships with their current agreements (shared with the nav), her profile (for her
 # name), her latest answer per purpose with the purposes and their wordings (so a
-# changed wording is told on the home page), her open check-in and support request, and
-# the notes the outbox left on her home page.
-HOME_QUERIES = 9
+# changed wording is told on the home page), her open check-in and support request, the
+# notes the outbox left on her home page, and her next session.
+HOME_QUERIES = 10
 # Plan: the session, her user, her memberships (the nav), the plan, and its readers.
 PLAN_QUERIES = 5
 

@@ -23,6 +23,7 @@ sam_membership = groups_fixtures.sam_membership
 maria_membership = groups_fixtures.maria_membership
 tom = groups_fixtures.tom
 aisha = groups_fixtures.aisha
+ruth = groups_fixtures.ruth
 
 
 @pytest.fixture(autouse=True)

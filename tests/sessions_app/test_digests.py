@@ -23,7 +23,7 @@ from groups.models import (
     Training,
 )
 from sessions_app import services, tasks, wording
-from sessions_app.models import StaffReminderChoice, SupportRequest
+from sessions_app.models import GroupSession, StaffReminderChoice, SupportRequest
 from tests.factories import MembershipFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +92,18 @@ def waiting(
         group=tuesday_group, number=1, text="Be kind.", status=AgreementVersion.Status.PUBLISHED
     )
     AgreementResponse.objects.create(version=version, member=maria, agrees=True)
+    # A date whose plan should be out by now, still a draft, and one held last week whose
+    # notes are not shared; a draft far off and a cancelled date do not count.
+    for starts, status in (
+        (TUESDAY + dt.timedelta(days=3), GroupSession.Status.DRAFT),
+        (TUESDAY + dt.timedelta(days=30), GroupSession.Status.DRAFT),
+        (TUESDAY - dt.timedelta(days=7), GroupSession.Status.HELD),
+        (TUESDAY - dt.timedelta(days=14), GroupSession.Status.CANCELLED),
+    ):
+        GroupSession.objects.create(
+            group=tuesday_group, starts_at=starts, ends_at=starts + dt.timedelta(hours=2),
+            status=status,
+        )  # fmt: skip
 
 
 EXPECTED = {
@@ -101,6 +113,8 @@ EXPECTED = {
     wording.THING_CONTACT: 1,
     wording.THING_ERASURE: 1,
     wording.THING_AGREEMENT: 1,
+    wording.THING_AGENDA: 1,
+    wording.THING_NOTES: 1,
 }
 
 
@@ -177,7 +191,7 @@ def test_the_read_costs_the_same_whatever_the_numbers(
     AgreementVersion.objects.create(group=tuesday_group, number=1, text="x", status="published")
     for m in members[:10]:
         an_erasure(m, tuesday_group)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(9):
         [things] = services.staff_things_to_do(helen, today=TODAY)
     assert things.counts[wording.THING_MESSAGES] == count
     assert things.counts[wording.THING_SUPPORT] == count
@@ -189,17 +203,17 @@ def test_the_read_costs_the_same_whatever_the_numbers(
 
 
 def test_single_emails_go_once_a_day_for_each_kind_but_support_requests(waiting, helen):
-    assert told(helen, TUESDAY) == 5
+    assert told(helen, TUESDAY) == 7
     keys = set(staff_messages(helen).values_list("key", flat=True))
     assert keys == {
         f"staff:{helen.pk}:{what}:2026-12-08"
-        for what in ("messages", "training", "contact", "erasure", "agreement")
+        for what in ("messages", "training", "contact", "erasure", "agreement", "agenda", "notes")
     }
     # Again, and again later the same day: one effect.
     assert services.staff_reminders_send(now=TUESDAY) == 0
     assert services.staff_reminders_send(now=TUESDAY + dt.timedelta(hours=3)) == 0
     # Still waiting the next day: told once more.
-    assert told(helen, TUESDAY + dt.timedelta(days=1)) == 5
+    assert told(helen, TUESDAY + dt.timedelta(days=1)) == 7
     assert all(m.channel == "email" for m in staff_messages(helen))
 
 
@@ -236,7 +250,7 @@ def test_the_digest_comes_at_her_time_once_a_day(waiting, helen):
     assert "1 request to be contacted that nobody has taken in hand yet." in digest.body
     assert "2 messages to members were held or could not be sent." in digest.body
     assert "2 training records run out within 30 days, or have run out." in digest.body
-    assert digest.body.count("\n- ") == 6
+    assert digest.body.count("\n- ") == 8
     # No single emails for her.
     assert not Message.objects.filter(key__startswith=f"staff:{helen.pk}:").exists()
     assert told(helen, dt.datetime(2026, 12, 9, 16, 30, tzinfo=LONDON)) == 1
@@ -273,7 +287,7 @@ def test_no_staff_message_names_a_member_or_says_more_than_counts(
     waiting, helen, tom, sam, maria, aisha, tuesday_group, thursday_group, memory_channels
 ):
     choose_digest(tom, at=dt.time(10, 0))
-    assert services.staff_reminders_send(now=TUESDAY) == 6
+    assert services.staff_reminders_send(now=TUESDAY) == 8
     for message_id in outbox.due_sweep(now=TUESDAY):
         outbox.message_deliver(message_id=message_id, now=TUESDAY)
     told = staff_messages()
@@ -305,18 +319,18 @@ def test_a_left_or_closed_account_and_a_co_facilitating_member_get_nothing(
 def test_a_stepped_back_facilitator_is_still_told(waiting, helen, helen_fac):
     helen_fac.status = Membership.Status.STEPPED_BACK
     helen_fac.save()
-    assert told(helen, TUESDAY) == 5
+    assert told(helen, TUESDAY) == 7
 
 
 def test_the_task_run_twice_has_one_effect(waiting, helen, tom):
-    # Five kinds of thing for Helen, three for Tom.
-    assert tasks.send_staff_reminders.apply().get() == 8
+    # Seven kinds of thing for Helen, three for Tom.
+    assert tasks.send_staff_reminders.apply().get() == 10
     assert tasks.send_staff_reminders.apply().get() == 0
-    assert (staff_messages(helen).count(), staff_messages(tom).count()) == (5, 3)
+    assert (staff_messages(helen).count(), staff_messages(tom).count()) == (7, 3)
 
 
 def test_the_run_costs_little_once_all_is_told(waiting, helen, tom, django_assert_max_num_queries):
-    # Tom, with three kinds of thing of the five, would be looked at again each run for
+    # Tom, with three kinds of thing of the seven, would be looked at again each run for
     # the other two; with his digest sent, his day is done too.
     choose_digest(tom, at=dt.time(10, 0))
     services.staff_reminders_send(now=TUESDAY)

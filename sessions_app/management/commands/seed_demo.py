@@ -1,6 +1,7 @@
 """Demo data: the people of ../shared/PEOPLE.md in two groups of two organisations, with
-their memberships, contact choices, support, training, agreement, consent and contributions.
-It lives in the top app because it seeds every app below it.
+their memberships, contact choices, support, training, agreement, consent and contributions,
+their sessions (sessions_app/demo.py), and "you said, we did". It lives in the top app
+because it seeds every app below it.
 
 Safe to run again: every row is found by a natural key before it is made, and
 passwords are set only when an account is first created.
@@ -38,6 +39,7 @@ from groups.models import (
     Training,
 )
 from sessions_app import services as support
+from sessions_app.demo import seed_sessions
 from sessions_app.models import CheckInPlan, SupportRequest
 
 # Who each group's support worker supports: Dee supports Sam and Precious only (PEOPLE.md).
@@ -189,6 +191,7 @@ class Command(BaseCommand):
             group_of.update(dict.fromkeys(users, group))
         seed_consent(everyone, group_of)
         self._support(everyone)
+        seed_sessions(everyone, group_of)
 
         path = settings.VAR_DIR / "demo-accounts.json"
         path.write_text(json.dumps(accounts, indent=2) + "\n")

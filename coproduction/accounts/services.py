@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 
 from django.contrib.auth import password_validation
@@ -11,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from coproduction import crypto
 from coproduction.accounts.models import PasswordLink, User
 from coproduction.audit.services import audit_record
 
@@ -24,10 +24,6 @@ def validate_password_one_problem(password: str, user=None) -> None:
         password_validation.validate_password(password, user)
     except ValidationError as error:
         raise ValidationError(error.messages[0], code="password") from None
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def password_link_create(*, member: User, acting_user: User) -> tuple[PasswordLink, str]:
@@ -49,7 +45,7 @@ def password_link_create(*, member: User, acting_user: User) -> tuple[PasswordLi
         link = PasswordLink.objects.create(
             user=member,
             made_by=acting_user,
-            token_hash=_hash(token),
+            token_hash=crypto.token_hash(token),
             expires_at=now + dt.timedelta(hours=PASSWORD_LINK_HOURS),
         )
         audit_record(
@@ -60,7 +56,11 @@ def password_link_create(*, member: User, acting_user: User) -> tuple[PasswordLi
 
 def password_link_for_token(token: str) -> PasswordLink | None:
     """The link a token belongs to, if it can still be used."""
-    link = PasswordLink.objects.select_related("user").filter(token_hash=_hash(token)).first()
+    link = (
+        PasswordLink.objects.select_related("user")
+        .filter(token_hash=crypto.token_hash(token))
+        .first()
+    )
     if link is None or not link.is_usable or not link.user.is_active:
         return None
     return link

@@ -60,6 +60,13 @@ def rotate(token: str) -> str:
         raise UnreadableCiphertext("no configured key can read this value") from None
 
 
+def token_hash(token: str) -> str:
+    """SHA-256 of a secret handed out once (a link's token, a calendar address): what is
+    kept to find it again, which opens nothing by itself. The secret is random and long,
+    so no key is needed to keep it from being guessed."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def keyed_hash(text: str) -> str:
     """HMAC-SHA256 of `text` under HEARTH_HASH_KEY, for finding an encrypted value by
     what it equals without storing it readable. Empty text hashes to empty."""

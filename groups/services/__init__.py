@@ -15,7 +15,6 @@ from groups.services.agreement import (
 from groups.services.joining import (
     INVITATION_DAYS,
     JoinChoices,
-    hash_token,
     invitation_accept,
     invitation_create,
     invitation_for_token,
@@ -50,7 +49,6 @@ __all__ = [
     "agreement_proposal_answer",
     "agreement_publish",
     "agreement_respond",
-    "hash_token",
     "invitation_accept",
     "invitation_create",
     "invitation_for_token",

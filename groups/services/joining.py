@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 from dataclasses import dataclass
 
@@ -28,10 +27,6 @@ from groups.models import (
 INVITATION_DAYS = 14
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def invitation_create(
     *,
     group: CoproGroup,
@@ -51,7 +46,7 @@ def invitation_create(
             email=normal_email(email),
             phone=phone.strip(),
             support_worker=support_worker,
-            token_hash=hash_token(token),
+            token_hash=crypto.token_hash(token),
             expires_at=timezone.now() + dt.timedelta(days=INVITATION_DAYS),
         )
         audit_record(actor=acting_user, action="invitation.create", subject=invitation)
@@ -97,7 +92,9 @@ def _invitations_move_to(user, invitation: Invitation) -> None:
 def invitation_for_token(token: str) -> Invitation | None:
     """The invitation a link belongs to, if it can still be used."""
     invitation = (
-        Invitation.objects.select_related("group").filter(token_hash=hash_token(token)).first()
+        Invitation.objects.select_related("group")
+        .filter(token_hash=crypto.token_hash(token))
+        .first()
     )
     if invitation is None or not invitation.is_usable:
         return None

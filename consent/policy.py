@@ -175,6 +175,12 @@ def channel_allowed(member, channel: str) -> bool:
     return profile is not None and channel in profile.channels
 
 
+def visibilities_seen_by(audience: str) -> list[str]:
+    """The visibilities `audience` sees inside the group: asked of the database, so a
+    contribution not shared with it never leaves it."""
+    return [value for value, audiences in SEEN_BY.items() if audience in audiences]
+
+
 def seen_by(contribution, audience: str) -> bool:
     """Whether `audience` sees this contribution inside the group."""
     return audience in SEEN_BY[contribution.visibility]

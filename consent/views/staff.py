@@ -206,9 +206,7 @@ def member_contribution_add(
 def group_contributions(request: HttpRequest, access: StaffAccess) -> HttpResponse:
     """What members shared with this viewer, and how each may appear in reports."""
     audience = summaries.AUDIENCE_FOR_ROLE[access.role]
-    # Ask the policy which visibilities this audience sees, so "only me" and anything
-    # not shared with her never leave the database.
-    shown = [value for value, audiences in policy.SEEN_BY.items() if audience in audiences]
+    shown = policy.visibilities_seen_by(audience)
     contributions = (
         Contribution.objects.filter(group=access.group, visibility__in=shown)
         .exclude(visibility=Visibility.ONLY_ME)

@@ -63,27 +63,39 @@ def _require_facilitator(user, group) -> None:
         raise ValidationError(_("Only the group's facilitators can write its notes."))
 
 
+def placeable_in(group) -> QuerySet[Contribution]:
+    """What a facilitator may place in a note or a change of `group`: said in this
+    group by one of its members now, and shared with its facilitators."""
+    members = Membership.objects.current().members().filter(group=group).values("user_id")
+    return Contribution.objects.filter(
+        group=group,
+        member__in=members,
+        visibility__in=policy.visibilities_seen_by(policy.FACILITATORS),
+    )
+
+
 def placeable(contributions: Iterable[Contribution], *, group, already=()) -> list[Contribution]:
-    """`contributions` if each may be placed in a note (or a change) of `group`: said in
-    this group by one of its members now, and shared with its facilitators, who place
-    it. One already placed (in `already`) stays placeable, so one she has since made
-    private is not dropped by a facilitator who cannot see it. Refused otherwise."""
+    """`contributions` if each may be placed in a note (or a change) of `group`
+    (`placeable_in`). One already placed (in `already`) stays placeable, so one she has
+    since made private is not dropped by a facilitator who cannot see it. Refused
+    otherwise, saying why. One query."""
     contributions = list(contributions)
     already_ids = {c.pk for c in already}
-    member_ids = set(
-        Membership.objects.current().members().filter(group=group).values_list("user_id", flat=True)
+    allowed = set(
+        placeable_in(group)
+        .filter(pk__in=[c.pk for c in contributions])
+        .values_list("pk", flat=True)
     )
     for contribution in contributions:
         if contribution.group_id != group.pk:
             raise ValidationError({"contributions": NOT_THIS_GROUP})
-        if contribution.pk in already_ids:
+        if contribution.pk in already_ids or contribution.pk in allowed:
             continue
-        if contribution.member_id not in member_ids:
-            raise ValidationError({"contributions": NOT_THIS_GROUP})
         if not policy.seen_by(contribution, policy.FACILITATORS):
             raise ValidationError(
                 {"contributions": _("She has not shared this with the facilitators.")}
             )
+        raise ValidationError({"contributions": NOT_THIS_GROUP})
     return contributions
 
 

@@ -38,22 +38,10 @@ MEMBER_NOTES_PER_PAGE = 10
 # --- what each reader sees of a contribution ---------------------------------------------
 
 
-def shown_to(audience: str) -> list[str]:
-    """The visibilities `audience` sees, from the policy, so anything else never leaves
-    the database for it."""
-    return [value for value, audiences in policy.SEEN_BY.items() if audience in audiences]
-
-
 def placeable_contributions(group) -> list[Contribution]:
-    """What the group's members now in it said and shared with its facilitators, newest
-    first: what a facilitator may place in a note or a change."""
-    members = Membership.objects.current().members().filter(group=group).values("user_id")
+    """What a facilitator may place in a note or a change (`placeable_in`), newest first."""
     return list(
-        Contribution.objects.filter(
-            group=group, member__in=members, visibility__in=shown_to(policy.FACILITATORS)
-        )
-        .select_related("member__profile")
-        .order_by("-created_at", "-pk")
+        service.placeable_in(group).select_related("member__profile").order_by("-created_at", "-pk")
     )
 
 
@@ -197,7 +185,7 @@ def session_note(request: HttpRequest, access: StaffAccess, session_id: int) -> 
     if request.method == "POST":
         access.require_manage()
     session = session_of_group(access, session_id)
-    note = SessionNote.objects.filter(session=session).select_related("drafted_by").first()
+    note = SessionNote.objects.filter(session=session).select_related("approved_by").first()
     placed = _placed(note)
     editable = access.can_manage and (note is None or note.status != SessionNote.Status.SHARED)
     form = None
@@ -244,7 +232,8 @@ def session_note(request: HttpRequest, access: StaffAccess, session_id: int) -> 
             when=staff_pages.session_when(session),
             note=note,
             form=form,
-            rows=staff_rows(seen),
+            # Shown as a list only where there is no form to tick them in.
+            placed_labels=[] if form else [staff_label(row) for row in staff_rows(seen)],
             not_shown=len(placed) - len(seen),
             members_see=member_rows(seen, viewer_id=None),
             can_submit=access.can_manage

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from coproduction.core.admin import NoWrites
 from coproduction.core.changelists import DateHierarchyAdmin
-from groups.admin import is_partner_admin, partner_scope
-from groups.models import Membership, preferred_name
+from groups.admin import PartnerScopedAdmin, is_partner_admin, partner_scope
+from groups.models import Membership
 from sessions_app.models import Attendance, GroupSession, ServiceChange, SupportRequest
 
 
@@ -43,46 +43,35 @@ class SupportRequestAdmin(NoWrites, admin.ModelAdmin):
 
 
 @admin.register(GroupSession)
-class GroupSessionAdmin(DateHierarchyAdmin, NoWrites, admin.ModelAdmin):
+class GroupSessionAdmin(DateHierarchyAdmin, NoWrites, PartnerScopedAdmin):
     """The sessions of her organisation's groups, for the funder's report: when, which
     group, and whether it was held. Planning is done on the facilitators' pages."""
 
     list_display = ("starts_at", "group", "internal_title", "status")
-    list_filter = ("status", "group")
+    # Only her own groups in the filter: another charity's group names are not hers.
+    list_filter = ("status", ("group", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("group",)
     date_hierarchy = "starts_at"
     fields = ("group", "internal_title", "starts_at", "ends_at", "status")
 
-    def get_queryset(self, request):
-        scope = partner_scope(request)
-        sessions = super().get_queryset(request).select_related("group")
-        return sessions if scope is None else sessions.filter(group__in=scope)
-
-    def has_module_permission(self, request) -> bool:
-        return request.user.is_superuser or is_partner_admin(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return self.has_module_permission(request) and (
-            obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
-        )
+    def scope(self, request, queryset):
+        return queryset.filter(group__in=partner_scope(request))
 
 
 @admin.register(Attendance)
 class InvolvementHoursAdmin(NoWrites, admin.ModelAdmin):
-    """Involvement hours, which recognition pays: who came to which session, for how
-    long. Only those who came: not coming is nobody's business and counts against no one."""
+    """Involvement hours, for the funder's report: how many came to which session, for
+    how long. Counted, not named: the partner sees that a member is in the group, never
+    who (her "Who sees what" says so), and paying her is the facilitators' work. Only
+    those who came: not coming is nobody's business and counts against no one."""
 
-    list_display = ("session_day", "group", "member_name", "hours")
+    list_display = ("session_day", "group", "hours")
     list_display_links = None
-    list_filter = ("session__group",)
+    list_filter = (("session__group", admin.RelatedOnlyFieldListFilter),)
 
     def get_queryset(self, request):
         scope = partner_scope(request)
-        rows = (
-            super()
-            .get_queryset(request)
-            .filter(came=True)
-            .select_related("session__group", "member__profile")
-        )
+        rows = super().get_queryset(request).filter(came=True).select_related("session__group")
         return rows if scope is None else rows.filter(session__group__in=scope)
 
     @admin.display(description=_("Session"), ordering="session__starts_at")
@@ -93,10 +82,6 @@ class InvolvementHoursAdmin(NoWrites, admin.ModelAdmin):
     def group(self, obj) -> str:
         return obj.session.group.name
 
-    @admin.display(description=_("Member"))
-    def member_name(self, obj) -> str:
-        return preferred_name(obj.member)
-
     def has_module_permission(self, request) -> bool:
         return request.user.is_superuser or is_partner_admin(request)
 
@@ -105,26 +90,17 @@ class InvolvementHoursAdmin(NoWrites, admin.ModelAdmin):
 
 
 @admin.register(ServiceChange)
-class ServiceChangeAdmin(DateHierarchyAdmin, NoWrites, admin.ModelAdmin):
+class ServiceChangeAdmin(DateHierarchyAdmin, NoWrites, PartnerScopedAdmin):
     """ "You said, we did" in her organisation's groups, for the funder's report: what
     members said, what changed, who made it happen and when. Kept by the facilitators,
     whose saving tells the members part of it; never the members' own contributions."""
 
     list_display = ("group", "you_said", "status", "made_by", "proposed_on", "done_on")
-    list_filter = ("status", "group")
+    list_filter = ("status", ("group", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("group",)
     date_hierarchy = "proposed_on"
     fields = ("group", "you_said", "we_did", "made_by", "status", "why_not", "proposed_on",
               "done_on")  # fmt: skip
 
-    def get_queryset(self, request):
-        scope = partner_scope(request)
-        changes = super().get_queryset(request).select_related("group")
-        return changes if scope is None else changes.filter(group__in=scope)
-
-    def has_module_permission(self, request) -> bool:
-        return request.user.is_superuser or is_partner_admin(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return self.has_module_permission(request) and (
-            obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
-        )
+    def scope(self, request, queryset):
+        return queryset.filter(group__in=partner_scope(request))

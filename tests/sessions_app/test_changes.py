@@ -523,3 +523,22 @@ def test_partner_admins_read_their_own_groups_changes_only(
     assert client.get(reverse(change_page, args=[ours.pk])).status_code == 200
     assert client.get(reverse(change_page, args=[theirs.pk])).status_code in (302, 403, 404)
     assert client.get(reverse("admin:sessions_app_servicechange_add")).status_code == 403
+    # Another charity's group is not even a name in her filter.
+    assert "Primary care access – Thursday" not in listed
+
+
+def test_partner_admins_see_hours_counted_not_named(
+    client, tuesday_group, thursday_group, helen, helen_fac, sam, sam_membership, maria, ruth
+):
+    held = a_date(tuesday_group)
+    Attendance.objects.create(session=held, member=sam, came=True, hours=2)
+    Attendance.objects.create(session=held, member=maria, came=False)
+    signed_in(client, ruth)
+    listed = client.get(reverse("admin:sessions_app_attendance_changelist")).content.decode()
+    assert "2.00" in listed
+    # Her "Who sees what" says the partner sees her counted, not named; and not coming
+    # is nobody's business.
+    for name in ("Sam", "Maria", sam.username, maria.username):
+        assert name not in listed
+    assert "1 attendance" in listed
+    assert "Primary care access – Thursday" not in listed

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.utils import timezone
 
 from coproduction import crypto
@@ -37,6 +38,13 @@ class ContactDecision:
 # The kind of message that says an announced session changed: the one kind a member on a
 # break still hears, if she chose to (sessions_app queues it; the gate must know it).
 SESSION_CHANGE = "session_change"
+
+
+def her_zone(member) -> ZoneInfo:
+    """Her time zone, as her safe-contact profile (read or prefetched as `safe_contact`)
+    says; the site's when she has none."""
+    profile = getattr(member, "safe_contact", None)
+    return ZoneInfo(profile.time_zone if profile is not None else settings.TIME_ZONE)
 
 
 def profiles_by_phone(number: str) -> list[SafeContactProfile]:

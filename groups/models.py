@@ -5,6 +5,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -51,7 +52,9 @@ class CoproGroup(models.Model):
         max_length=10, choices=TrainingPolicy.choices, default=TrainingPolicy.WARN
     )
     agenda_days_before = models.PositiveSmallIntegerField(
-        default=7, help_text="How many days before a session its plan reaches members."
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="How many days before a session its plan reaches members (1 to 60).",
     )
     safeguarding_lead = models.ForeignKey(
         settings.AUTH_USER_MODEL,

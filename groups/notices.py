@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -26,6 +25,7 @@ from coproduction import crypto
 from coproduction.outbox.channels import Channel
 from coproduction.outbox.models import Message
 from coproduction.outbox.services import message_queue
+from groups.contact import her_zone
 from groups.models import Membership, SafeContactProfile
 
 # Kinds of notice, as the outbox and the facilitators' pages name them.
@@ -148,9 +148,7 @@ def contact_checks_queue(*, now: dt.datetime | None = None) -> int:
 
 
 def _her_time(member, at: dt.datetime) -> str:
-    profile = getattr(member, "safe_contact", None)
-    zone = ZoneInfo(profile.time_zone if profile is not None else settings.TIME_ZONE)
-    return formats.date_format(at.astimezone(zone), "j F, H:i")
+    return formats.date_format(at.astimezone(her_zone(member)), "j F, H:i")
 
 
 def consent_receipt_words(

@@ -25,7 +25,6 @@ from sessions_app.models import (
     StepOut,
     SupportRequest,
 )
-from sessions_app.services.sessions import local_times
 from sessions_app.session_access import sessions_of_member
 
 # A note of a changed answer stays on her home page this long. The other notices her home
@@ -115,7 +114,7 @@ UPCOMING_SHOWN = 12
 
 def her_when(session) -> str:
     """A session's day and times, in full words: "Tuesday 10 March, 10:30 to 12:30"."""
-    start, end = local_times(session)
+    start, end = session.local_times()
     return _("%(day)s, %(start)s to %(end)s") % {
         "day": formats.date_format(start, "l j F"),
         "start": start.strftime("%H:%M"),

@@ -383,6 +383,22 @@ class GroupSession(models.Model):
         return self.status == self.Status.CANCELLED
 
     @property
+    def plan_due_at(self) -> dt.datetime:
+        """When its plan is due to reach members: its group's `agenda_days_before`
+        ahead (read with `group`)."""
+        return self.starts_at - dt.timedelta(days=self.group.agenda_days_before)
+
+    def local_times(self) -> tuple[dt.datetime, dt.datetime]:
+        """Its start and end on the clocks where it happens."""
+        zone = ZoneInfo(self.time_zone)
+        return self.starts_at.astimezone(zone), self.ends_at.astimezone(zone)
+
+    @property
+    def local_day(self) -> dt.date:
+        """Its date where it happens."""
+        return self.local_times()[0].date()
+
+    @property
     def member_title(self) -> str:
         return self.title or default_title(self.starts_at, self.time_zone)
 

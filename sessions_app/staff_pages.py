@@ -17,7 +17,7 @@ from groups.summaries import staff_name
 from sessions_app import wording
 from sessions_app.models import Attendance, SessionChange
 from sessions_app.services import changes, session_notices
-from sessions_app.services.sessions import local_times, readiness
+from sessions_app.services.sessions import readiness
 
 Status = Message.Status
 KIND_LABELS = {
@@ -101,7 +101,7 @@ def pass_on_rows(pass_ons) -> list[dict]:
 
 def session_when(session) -> str:
     """A session's day and times where it happens: "Tue 3 Mar, 10:30–12:30"."""
-    start, end = local_times(session)
+    start, end = session.local_times()
     return _("%(day)s, %(start)s–%(end)s") % {
         "day": formats.date_format(start, "D j M Y"),
         "start": start.strftime("%H:%M"),

@@ -4,9 +4,7 @@ happens when she asked us to notice an unanswered one."""
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +13,7 @@ from django.utils.translation import gettext as _
 from coproduction.outbox.channels import Channel
 from coproduction.outbox.models import Message
 from coproduction.outbox.services import message_queue
+from groups.contact import her_zone
 from groups.models import Membership, SafeContactProfile, preferred_name
 from groups.services.people import her_row_save
 from sessions_app import wording
@@ -42,7 +41,8 @@ def _check_plan(plan: CheckInPlan, safe: SafeContactProfile | None) -> None:
         )
     if plan.channel in TIMED_CHANNELS and safe is not None:
         if not _fits(plan, safe):
-            field = "weekday" if plan.weekday not in safe.safe_days else "at_time"
+            on_a_weekday = plan.rhythm != CheckInPlan.Rhythm.AFTER_SESSION
+            field = "weekday" if on_a_weekday and plan.weekday not in safe.safe_days else "at_time"
             raise ValidationError({field: _("Please choose one of your safe days and times.")})
     if plan.wording == CheckInPlan.Wording.OWN and not plan.own_words.strip():
         raise ValidationError({"own_words": _("Please write your own words, or choose some.")})
@@ -96,11 +96,6 @@ def checkin_plan_update(*, member, acting_user, **fields) -> CheckInPlan:
     )
 
 
-def _zone(plan: CheckInPlan) -> ZoneInfo:
-    safe = getattr(plan.member, "safe_contact", None)
-    return ZoneInfo(safe.time_zone if safe is not None else settings.TIME_ZONE)
-
-
 def checkins_queue(*, now: dt.datetime | None = None) -> int:
     """Queue today's check-in for every plan that falls on her today, at her chosen
     time, once per plan and day (`checkin:<plan>:<date>`): the outbox asks her contact
@@ -108,7 +103,10 @@ def checkins_queue(*, now: dt.datetime | None = None) -> int:
     how many were queued."""
     now = now or timezone.now()
     plans = list(
-        CheckInPlan.objects.exclude(rhythm=CheckInPlan.Rhythm.NEVER)
+        # A check-in after each session is queued when who came is recorded.
+        CheckInPlan.objects.exclude(
+            rhythm__in=[CheckInPlan.Rhythm.NEVER, CheckInPlan.Rhythm.AFTER_SESSION]
+        )
         .filter(
             member__is_active=True,
             member__memberships__role=Membership.Role.MEMBER,
@@ -120,7 +118,7 @@ def checkins_queue(*, now: dt.datetime | None = None) -> int:
     )
     queued = 0
     for plan in plans:
-        zone = _zone(plan)
+        zone = her_zone(plan.member)
         today = now.astimezone(zone).date()
         due = dt.datetime.combine(today, plan.at_time, tzinfo=zone)
         if not plan.falls_on(today) or due < plan.updated_at:

@@ -118,17 +118,17 @@ def staff_things_to_do(staff, *, today: dt.date) -> list[GroupThings]:
 def _plans_not_out(group_ids: list[int], now: dt.datetime) -> Counter:
     """For each group, its coming dates still drafts when their plan should be out: the
     group's `agenda_days_before` has begun (as the plan's notice counts it)."""
-    drafts = GroupSession.objects.filter(
-        group_id__in=group_ids,
-        status=GroupSession.Status.DRAFT,
-        starts_at__gt=now,
-        starts_at__lte=now + dt.timedelta(days=MAX_DAYS_BEFORE),
-    ).values_list("group_id", "starts_at", "group__agenda_days_before")
-    return Counter(
-        group_id
-        for group_id, starts_at, days in drafts
-        if starts_at - dt.timedelta(days=days) <= now
+    drafts = (
+        GroupSession.objects.filter(
+            group_id__in=group_ids,
+            status=GroupSession.Status.DRAFT,
+            starts_at__gt=now,
+            starts_at__lte=now + dt.timedelta(days=MAX_DAYS_BEFORE),
+        )
+        .select_related("group")
+        .only("group_id", "starts_at", "group__agenda_days_before")
     )
+    return Counter(draft.group_id for draft in drafts if draft.plan_due_at <= now)
 
 
 def _training_due(group_ids: list[int], today: dt.date) -> Counter:

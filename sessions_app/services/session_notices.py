@@ -12,9 +12,7 @@ when she chose to keep hearing of them; the outbox's gate asks again at sending.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -22,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from coproduction.outbox.models import Message
 from groups import notices
-from groups.contact import SESSION_CHANGE
+from groups.contact import SESSION_CHANGE, her_zone
 from groups.models import Membership
 from sessions_app.models import Attendance, GroupSession, SessionChange, SessionChoices
 
@@ -38,7 +36,7 @@ KIND_LABELS = {
 # The reminder goes from this hour, the session's local time, on the day before.
 DAY_BEFORE_FROM = dt.time(9, 0)
 # The furthest ahead a group may send its plan (CoproGroup.agenda_days_before).
-MAX_DAYS_BEFORE = 60
+MAX_DAYS_BEFORE = 60  # as its validator says
 WAITING = (Message.Status.PENDING, Message.Status.HELD)
 OURS = (AGENDA, DAY_BEFORE, SESSION_CHANGE)
 
@@ -57,9 +55,7 @@ def _in_group(session: GroupSession, *, away_too: bool = False):
 def _her_day(member, at: dt.datetime, *, with_time: bool = True, short: bool = False) -> str:
     """A day (and time) in her own time zone: "Tuesday 8 December, 10:30", or short,
     "8 Dec, 10:30", where a text message has little room."""
-    profile = getattr(member, "safe_contact", None)
-    zone = ZoneInfo(profile.time_zone if profile is not None else settings.TIME_ZONE)
-    local = at.astimezone(zone)
+    local = at.astimezone(her_zone(member))
     day = formats.date_format(local, "j M" if short else "l j F")
     if not with_time:
         return day
@@ -116,9 +112,7 @@ def agenda_notices_due(*, now: dt.datetime | None = None) -> int:
         .prefetch_related("agenda")
     )
     return sum(
-        agenda_notices_queue(session=session)
-        for session in sessions
-        if session.starts_at - dt.timedelta(days=session.group.agenda_days_before) <= now
+        agenda_notices_queue(session=session) for session in sessions if session.plan_due_at <= now
     )
 
 
@@ -146,9 +140,10 @@ def agenda_words(
 
 
 def _day_before_from(session: GroupSession) -> dt.datetime:
-    zone = ZoneInfo(session.time_zone)
-    day = session.starts_at.astimezone(zone).date() - dt.timedelta(days=1)
-    return dt.datetime.combine(day, DAY_BEFORE_FROM, tzinfo=zone)
+    start = session.local_times()[0]
+    return dt.datetime.combine(
+        start.date() - dt.timedelta(days=1), DAY_BEFORE_FROM, tzinfo=start.tzinfo
+    )
 
 
 def day_before_queue(*, now: dt.datetime | None = None) -> int:

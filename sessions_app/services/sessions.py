@@ -263,17 +263,6 @@ def session_cancel(*, session: GroupSession, acting_user) -> SessionChange | Non
 # --- who runs it ---------------------------------------------------------------------
 
 
-def local_times(session: GroupSession) -> tuple[dt.datetime, dt.datetime]:
-    """The session's start and end where it happens."""
-    zone = _zone(session.time_zone)
-    return session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
-
-
-def local_day(session: GroupSession) -> dt.date:
-    """The session's date where it happens."""
-    return local_times(session)[0].date()
-
-
 def readiness(sessions) -> dict[int, dict[int, set[str]]]:
     """For each of `sessions` (with `facilitators` prefetched), each facilitator's
     required training kinds not current on the session's day. One query, however many
@@ -282,15 +271,15 @@ def readiness(sessions) -> dict[int, dict[int, set[str]]]:
     records = list(
         Training.objects.filter(person_id__in=people)
         .order_by()
-        .values_list("person_id", "kind", "completed_on", "expires_on")
+        .only("person_id", "kind", "completed_on", "expires_on")
     )
     result = {}
     for session in sessions:
-        day = local_day(session)
+        day = session.local_day
         current: dict[int, set[str]] = {}
-        for person_id, kind, completed_on, expires_on in records:
-            if completed_on <= day and (expires_on is None or expires_on >= day):
-                current.setdefault(person_id, set()).add(kind)
+        for record in records:
+            if record.is_current(day):
+                current.setdefault(record.person_id, set()).add(record.kind)
         result[session.pk] = {
             p.pk: set(Training.REQUIRED_TO_FACILITATE) - current.get(p.pk, set())
             for p in session.facilitators.all()
@@ -311,7 +300,7 @@ def facilitator_add(*, session: GroupSession, acting_user, person) -> list[str]:
     with transaction.atomic():
         session.facilitators.add(person)
         audit_record(actor=acting_user, action="session.roster", subject=session)
-    missing = Training.objects.missing_for([person.pk], on=local_day(session))
+    missing = Training.objects.missing_for([person.pk], on=session.local_day)
     return training_labels(missing[person.pk])
 
 
@@ -360,7 +349,7 @@ def publish_refusal(session: GroupSession) -> str | None:
         return _("Add at least one part to the plan before publishing: members see it.")
     if session.group.training_policy != CoproGroup.TrainingPolicy.BLOCK:
         return None
-    missing = Training.objects.missing_for([p.pk for p in facilitators], on=local_day(session))
+    missing = Training.objects.missing_for([p.pk for p in facilitators], on=session.local_day)
     if any(not kinds for kinds in missing.values()):
         return None
     lacking = "; ".join(
@@ -397,7 +386,7 @@ def session_publish(*, session: GroupSession, acting_user, now: dt.datetime | No
             return False
         session.refresh_from_db()
         audit_record(actor=acting_user, action="session.publish", subject=session)
-        if session.starts_at - dt.timedelta(days=session.group.agenda_days_before) <= now:
+        if session.plan_due_at <= now:
             session_notices.agenda_notices_queue(session=session)
     return True
 

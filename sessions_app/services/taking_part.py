@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coproduction.audit.services import audit_record
+from groups.contact import her_zone
 from groups.models import Membership
 from groups.services.people import her_row_save
 from sessions_app.models import (
@@ -28,7 +27,6 @@ from sessions_app.models import (
     StepOut,
 )
 from sessions_app.services.checkins import checkin_queue
-from sessions_app.services.sessions import local_day
 
 MOST_HOURS = Decimal(12)
 
@@ -164,9 +162,8 @@ def _after_session_checkins(session: GroupSession, came: list[int], now: dt.date
         member_id__in=came, rhythm=CheckInPlan.Rhythm.AFTER_SESSION
     ).select_related("member__profile", "member__safe_contact")
     for plan in plans:
-        safe = getattr(plan.member, "safe_contact", None)
-        zone = ZoneInfo(safe.time_zone if safe is not None else settings.TIME_ZONE)
-        day = local_day(session) + dt.timedelta(days=1)
+        zone = her_zone(plan.member)
+        day = session.local_day + dt.timedelta(days=1)
         due = dt.datetime.combine(day, plan.at_time, tzinfo=zone)
         while due < now:
             day += dt.timedelta(days=1)

@@ -32,6 +32,7 @@ def _next_session(access: StaffAccess, now: dt.datetime):
         GroupSession.objects.filter(group=access.group)
         .upcoming(now)
         .exclude(status=GroupSession.Status.CANCELLED)
+        .select_related("group")
         .prefetch_related("facilitators")
         .annotate(items=Count("agenda"))
         .first()
@@ -75,7 +76,7 @@ def group_dashboard(request: HttpRequest, access: StaffAccess) -> HttpResponse:
             {"name": staff_pages.staff_name(p), "missing": training_labels(ready[p.pk])}
             for p in session.facilitators.all()
         ]
-        agenda_due = session.starts_at - dt.timedelta(days=access.group.agenda_days_before)
+        agenda_due = session.plan_due_at
     follow_up = _follow_up(access)
     # Who needs following up, and what helps those coming take part, are members' data.
     audit_record(actor=request.user, action="group_dashboard.view", subject=access.group)

@@ -175,8 +175,8 @@ def session_detail(request: HttpRequest, access: StaffAccess, session_id: int) -
 def session_edit(request: HttpRequest, access: StaffAccess, session_id: int) -> HttpResponse:
     """Change one date's details. After publishing, members are told what changed."""
     session = session_of_group(access, session_id)
-    zone = ZoneInfo(session.time_zone)
-    local_start, local_end = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
+    local_start, local_end = session.local_times()
+    zone = local_start.tzinfo
     initial = {name: getattr(session, name) for name in PLACE} | {
         "day": local_start.date(), "starts": local_start.time(), "ends": local_end.time(),
     }  # fmt: skip

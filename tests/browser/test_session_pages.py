@@ -138,7 +138,7 @@ def plan_sessions(w) -> None:
 def move_to_wednesday(w) -> None:
     """Maria's moment: after it was published, the next date moves from Tuesday to
     Wednesday, same time."""
-    day = planning.local_day(w.next) + dt.timedelta(days=1)
+    day = w.next.local_day + dt.timedelta(days=1)
     change = planning.session_update(
         session=w.next,
         acting_user=w.helen,

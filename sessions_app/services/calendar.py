@@ -11,12 +11,10 @@ changed, so a calendar app shows it as the series it is."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable
-from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -25,23 +23,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import CLASS, STATUS, Calendar, Event, vDuration, vRecur
 
+from coproduction import crypto
 from coproduction.audit.services import audit_record
 from groups.models import Membership
 from sessions_app.models import CalendarFeed, GroupSession, SessionSeries
 from sessions_app.services.sessions import rule_dates, wall_clock
-from sessions_app.session_access import HER_STATUSES, sessions_of_member
+from sessions_app.session_access import sessions_of_member
 
 PRODID = "-//Hearth//Calendar//EN"
 # How often a calendar app is asked to fetch the feed again.
 REFRESH = dt.timedelta(hours=1)
+# A feed carries the dates that ended this recently, and all to come: a calendar app asks
+# for it every hour, so its cost must not grow with the group's years of history.
+HISTORY = dt.timedelta(days=92)
 # The time zone rules a calendar carries reach this far either side of its dates.
 ZONE_MARGIN = dt.timedelta(days=366)
-STAFF_ROLES = (Membership.Role.FACILITATOR, Membership.Role.SUPPORT_WORKER)
-
-
-def _hash(secret: str) -> str:
-    """What is kept of a secret: its SHA-256, so the table alone opens no calendar."""
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 # --- her feed ------------------------------------------------------------------------
@@ -60,7 +56,7 @@ def feed_create(*, person, with_place: bool = False) -> str:
             revoked_at=timezone.now()
         )
         feed = CalendarFeed.objects.create(
-            person=person, secret_hash=_hash(secret), with_place=with_place
+            person=person, secret_hash=crypto.token_hash(secret), with_place=with_place
         )
         audit_record(actor=person, action="calendar_feed.create", subject=feed, subject_user=person)
     return secret
@@ -96,23 +92,24 @@ def feed_for_secret(secret: str) -> CalendarFeed | None:
         return None
     return (
         CalendarFeed.objects.select_related("person")
-        .filter(secret_hash=_hash(secret), revoked_at__isnull=True, person__is_active=True)
+        .filter(
+            secret_hash=crypto.token_hash(secret), revoked_at__isnull=True, person__is_active=True
+        )
         .first()
     )
 
 
 def _staff_sessions(person):
     """The sessions of every group she facilitates or supports in now, drafts too."""
-    groups = Membership.objects.filter(
-        user=person, role__in=STAFF_ROLES, status__in=HER_STATUSES
-    ).values("group_id")
+    groups = Membership.objects.current().staff().filter(user=person).values("group_id")
     return GroupSession.objects.filter(group_id__in=groups)
 
 
 def person_calendar(feed: CalendarFeed) -> bytes:
     """Everything her feed shows, as an iCalendar file. A member sees the announced
     dates of her groups, neutrally; staff see the dates of the groups they work in,
-    drafts marked tentative. One query, whatever the number of sessions."""
+    drafts marked tentative; dates that ended more than HISTORY ago drop out (a series
+    then lists them among its exceptions). One query, whatever the number of sessions."""
     person = feed.person
     for_member = person.is_member
     sessions = sessions_of_member(person) if for_member else _staff_sessions(person)
@@ -122,7 +119,8 @@ def person_calendar(feed: CalendarFeed) -> bytes:
     )
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH))
-    rows = list(sessions.order_by("starts_at", "pk"))
+    recent = sessions.filter(ends_at__gte=timezone.now() - HISTORY)
+    rows = list(recent.order_by("starts_at", "pk"))
     for event in _events(rows, for_member=for_member, with_place=feed.with_place):
         calendar.add_component(event)
     return _finish(calendar)
@@ -137,26 +135,6 @@ def session_calendar(session: GroupSession, *, for_member: bool, with_place: boo
 
 
 # --- building the calendar ------------------------------------------------------------
-
-
-@cache
-def _zone(name: str) -> ZoneInfo:
-    """The zone a session or series keeps its times in; UTC for a name no longer
-    known, so one bad row cannot take the whole feed down."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def _start(session: GroupSession) -> dt.datetime:
-    """When it starts, on the clocks where it happens."""
-    return session.starts_at.astimezone(_zone(session.time_zone))
-
-
-def _end(session: GroupSession) -> dt.datetime:
-    """When it ends, on the clocks where it happens."""
-    return session.ends_at.astimezone(_zone(session.time_zone))
 
 
 def _session_uid(session: GroupSession) -> str:
@@ -204,8 +182,8 @@ def _details(session: GroupSession, *, for_member: bool, with_place: bool) -> di
     the neutral title and, if she chose it, the address; never the online link, which
     could let anyone who sees her calendar into the room."""
     if for_member:
-        summary = str(session.member_title)
-        description = _("Details are in Hearth.")
+        # Nothing more: even "Hearth" says what it is to whoever sees her calendar.
+        summary, description = str(session.member_title), None
     else:
         summary = session.internal_title or str(session.member_title)
         description = _("%(group)s. Details are in Hearth.") % {"group": session.group.name}
@@ -230,8 +208,9 @@ def _event(
 
 def _single(session: GroupSession, *, for_member: bool, with_place: bool) -> Event:
     """A date as an event of its own; a cancelled one stays, marked CANCELLED."""
+    start, end = session.local_times()
     return _event(
-        uid=_session_uid(session), start=_start(session), end=_end(session),
+        uid=_session_uid(session), start=start, end=end,
         details=_details(session, for_member=for_member, with_place=with_place),
         sequence=session.version,
     )  # fmt: skip
@@ -269,7 +248,7 @@ def _series_events(
     member still a draft) and the dates called off are its EXDATEs. A date whose time,
     title, place or state differs from the series' own is its own VEVENT, named by
     RECURRENCE-ID after the time the rule gave it."""
-    zone = _zone(series.time_zone)
+    zone = ZoneInfo(series.time_zone)
     try:
         days = rule_dates(series.rule, series.first_day)
     except ValidationError:
@@ -278,7 +257,7 @@ def _series_events(
     given = set(days)
     on_day = {s.occurrence: s for s in sessions if s.occurrence in given}
     left_over = [s for s in sessions if s.occurrence not in given]
-    showing = [(day, s) for day, s in on_day.items() if day is not None and not s.is_cancelled]
+    showing = [(day, s) for day, s in on_day.items() if not s.is_cancelled]
     if not showing:
         # Every date she may see is off: an event with no dates left confuses calendars.
         return [], [*left_over, *on_day.values()]
@@ -318,9 +297,10 @@ def _series_events(
             continue
         moved = (session.starts_at, session.ends_at) != (rule_start(day), rule_end(day))
         if moved or looks(session) != base_looks:
+            start, end = session.local_times()
             events.append(
                 _event(
-                    uid=_series_uid(series), start=_start(session), end=_end(session),
+                    uid=_series_uid(series), start=start, end=end,
                     details=looks(session), sequence=session.version,
                     recurrence_id=rule_start(day),
                 )

@@ -25,6 +25,7 @@ from sessions_app.models import CalendarFeed, GroupSession
 from sessions_app.services import calendar
 from sessions_app.services import sessions as planning
 from tests.sessions_app.test_planning import ready
+from tests.sessions_app.test_wording import revealing
 
 pytestmark = pytest.mark.django_db
 
@@ -216,12 +217,17 @@ def test_member_events_are_neutral_without_place_or_link(series, sam, sam_member
     text = body.decode()
     for event in events(body):
         assert str(event["SUMMARY"]).endswith("meet-up")
-        assert str(event["DESCRIPTION"]) == "Details are in Hearth."
+        assert "DESCRIPTION" not in event
         assert "LOCATION" not in event
         assert str(event["CLASS"]) == "PRIVATE"
     unfolded = text.replace("\r\n ", "")
     for secret in (INTERNAL, "Mill Lane", LINK, "meet.example.org", "Tuesday group", "Primary"):
         assert secret not in unfolded
+    # What a calendar app shows (its name, each title) names nothing.
+    shown = [str(e["SUMMARY"]) for e in events(body)] + [
+        str(Calendar.from_ical(body).get(name, "")) for name in ("NAME", "X-WR-CALNAME")
+    ]
+    assert [revealing(text) for text in shown] == [[] for _text in shown]
     assert str(master_of(body, series)["SUMMARY"]) == "Tuesday meet-up"
 
 
@@ -381,6 +387,21 @@ def _make_dates(group, helen, count: int) -> None:
             ends_at=sessions[0].ends_at + dt.timedelta(hours=1),
         )  # fmt: skip
         planning.session_cancel(session=sessions[1], acting_user=helen)
+
+
+def test_dates_long_past_drop_out_of_the_feed(tuesday_group, helen, helen_fac, sam, sam_membership):
+    ready(helen)
+    with time_machine.travel(dt.datetime(2027, 1, 4, 9, tzinfo=LONDON), tick=False):
+        old = planning.session_create(
+            group=tuesday_group, acting_user=helen, facilitators=[helen],
+            starts_at=at(dt.date(2027, 1, 19), 10), ends_at=at(dt.date(2027, 1, 19), 12),
+        )  # fmt: skip
+        planning.agenda_item_save(session=old, acting_user=helen, purpose="Welcome")
+        planning.session_publish(session=old, acting_user=helen)
+        assert events(feed_of(sam), f"session-{old.pk}@hearth")
+    # Its calendar app asks every hour: what ended months ago is not read each time.
+    with time_machine.travel(dt.datetime(2027, 5, 4, 9, tzinfo=LONDON), tick=False):
+        assert events(feed_of(sam), f"session-{old.pk}@hearth") == []
 
 
 @pytest.mark.parametrize("who", ["sam", "helen"])

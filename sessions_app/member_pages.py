@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -142,6 +143,7 @@ def _row(session) -> dict:
         "changed": session.version > (session.seen or 0),
         "cancelled": session.is_cancelled,
         "cant_come": session.her_plan == Attendance.Plan.CANT_COME,
+        "coming": session.her_plan == Attendance.Plan.COMING,
     }
 
 
@@ -165,16 +167,17 @@ def _first_name(user) -> str:
     return user.first_name or user.get_full_name() or user.username
 
 
-def session_page(member, session) -> dict:
-    """What her session page shows: when and where, who will be there, the plan with
-    content notes (those she asked to hear of first marked) and the parts she will step
-    out of, what changed since she last looked, and whether she said she can't come.
-    A fixed number of queries, however long the group's history."""
-    session = (
-        _hers(member, GroupSession.objects.filter(pk=session.pk))
+def session_page(member, session_id: int) -> dict:
+    """What her session page shows, for one of her sessions (404 for any other): when
+    and where, who will be there, the plan with content notes (those she asked to hear
+    of first marked) and the parts she will step out of, what changed since she last
+    looked, and whether she said she'll come or can't. A fixed number of queries,
+    however long the group's history."""
+    session = get_object_or_404(
+        _hers(member, sessions_of_member(member))
         .select_related("support_worker", "group")
-        .prefetch_related("facilitators", "agenda")
-        .get()
+        .prefetch_related("facilitators", "agenda"),
+        pk=session_id,
     )
     out = set(
         StepOut.objects.filter(member=member, item__session=session).values_list(
@@ -203,7 +206,6 @@ def session_page(member, session) -> dict:
     return {
         "session": session,
         "row": _row(session),
-        "where_online": bool(session.online_link) and not session.address,
         "facilitators": [_first_name(p) for p in session.facilitators.all()],
         "support_worker": _first_name(session.support_worker) if session.support_worker else "",
         "items": items,

@@ -35,9 +35,8 @@ def my_session(request: HttpRequest, session_id: int) -> HttpResponse:
     """One date and what to expect: when, where and how to get there, who will be
     there, the plan with its content notes, breaks and support; what changed since she
     last looked, which she has now seen."""
-    session = session_of_member(request.user, session_id)
-    page = member_pages.session_page(request.user, session)
-    taking_part.session_seen(member=request.user, session=session)
+    page = member_pages.session_page(request.user, session_id)
+    taking_part.session_seen(member=request.user, session=page["session"])
     return render(request, "sessions_app/member/session.html", page)
 
 

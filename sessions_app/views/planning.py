@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 from coproduction.core.http import GET_POST, posted
 from groups.access import StaffAccess, staff_view
 from groups.models import Membership
+from groups.summaries import staff_name
 from groups.views.member.portal import saved
 from sessions_app import staff_pages
 from sessions_app.forms import (
@@ -74,7 +75,12 @@ def session_list(request: HttpRequest, access: StaffAccess) -> HttpResponse:
     page = Paginator(
         sessions.prefetch_related("facilitators").annotate(
             items=Count("agenda", distinct=True),
-            cant_come=Count("attendance", filter=Q(attendance__plan=Attendance.Plan.CANT_COME)),
+            # Distinct: the join with the plan's parts repeats each answer once per part.
+            cant_come=Count(
+                "attendance",
+                filter=Q(attendance__plan=Attendance.Plan.CANT_COME),
+                distinct=True,
+            ),
         ),
         SESSIONS_PER_PAGE,
     ).get_page(request.GET.get("page"))
@@ -134,7 +140,7 @@ def session_new(request: HttpRequest, access: StaffAccess) -> HttpResponse:
 def _session_page(access: StaffAccess, session_id: int) -> GroupSession:
     return get_object_or_404(
         GroupSession.objects.filter(group=access.group)
-        .select_related("group", "support_worker__profile")
+        .select_related("group", "support_worker")
         .prefetch_related(
             "facilitators",
             Prefetch("agenda", queryset=AgendaItem.objects.annotate(out=Count("step_outs"))),
@@ -159,10 +165,15 @@ def session_detail(request: HttpRequest, access: StaffAccess, session_id: int) -
             session=session,
             when=staff_pages.session_when(session),
             facilitators=[
-                {"person": p, "missing": planning.training_labels(ready[p.pk])}
+                {
+                    "person": p,
+                    "name": staff_name(p),
+                    "missing": planning.training_labels(ready[p.pk]),
+                }
                 for p in session.facilitators.all()
             ],
             refusal=None if session.is_announced else planning.publish_refusal(session),
+            support_worker=staff_name(session.support_worker) if session.support_worker else "",
             roster_form=RosterForm(facilitators=_facilitators(access)),
             coming=staff_pages.coming_rows(access, session),
             changes=staff_pages.change_rows(session.changes.all()),

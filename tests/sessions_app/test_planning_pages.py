@@ -300,6 +300,31 @@ def test_sam_says_she_cant_come_without_a_reason(sam_client, session, sam, aisha
     assert signed_in(client, aisha).post(url, {"plan": "cant_come"}).status_code == 404
 
 
+def test_sam_says_she_will_come_and_helen_sees_what_helps_her(
+    sam_client, session, sam, client, helen, tuesday_group
+):
+    Profile.objects.create(user=sam, preferred_name="Sam", access_needs=["quiet_room"])
+    url = reverse("sessions_app:my_session_plan", args=[session.pk])
+    page = sam_client.post(url, {"plan": "coming"}, follow=True).content.decode()
+    assert "You said you'll come." in page and "I can't come" in page
+    assert Attendance.objects.get(member=sam).plan == "coming"
+    dashboard = signed_in(client, helen).get(staff_url("group_dashboard", tuesday_group))
+    text = dashboard.content.decode()
+    assert "Sam" in text and str(Profile.AccessNeed("quiet_room").label) in text
+
+
+def test_the_list_counts_each_cant_come_once_however_long_the_plan(
+    client, session, sam, sam_membership, maria, maria_membership, helen, tuesday_group
+):
+    for position in (2, 3, 4):
+        AgendaItem.objects.create(session=session, position=position, purpose=f"Part {position}")
+    for member in (sam, maria):
+        Attendance.objects.create(session=session, member=member, plan="cant_come")
+    listed = signed_in(client, helen).get(staff_url("session_list", tuesday_group))
+    [row] = listed.context["rows"]
+    assert (row["session"].items, row["cant_come"]) == (4, 2)
+
+
 def test_sam_marks_a_part_to_step_out_of(sam_client, session, sam):
     item = session.agenda.get()
     url = reverse("sessions_app:my_step_out", args=[session.pk, item.pk])
